@@ -1,0 +1,35 @@
+"""lmclassify: is a text about management, leadership (in John Kotter's sense) or neither?
+
+>>> from lmclassify import classify
+>>> classify("Prepare the quarterly budget and track spending against it.").label
+'management'
+
+Nothing heavy is loaded at import time: the default model is read on first use, and pandas and
+scikit-learn are imported only by the functions that need them.
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from lmclassify.api import classify, classify_frame, default_model
+from lmclassify.errors import CorpusError, ModelError
+from lmclassify.labels import FUNCTIONS, LABELS
+from lmclassify.runtime import Classifier, Prediction, load_model
+
+try:
+    __version__ = version("lmclassify")
+except PackageNotFoundError:  # running from a source tree without installing
+    __version__ = "0.0.0+unknown"
+
+__all__ = [
+    "FUNCTIONS",
+    "LABELS",
+    "Classifier",
+    "CorpusError",
+    "ModelError",
+    "Prediction",
+    "__version__",
+    "classify",
+    "classify_frame",
+    "default_model",
+    "load_model",
+]

@@ -1,0 +1,51 @@
+"""Module-level functions that use the bundled default model, loaded once, lazily and thread-safely.
+
+>>> classify("Prepare the quarterly budget and track spending against it.").label
+'management'
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, overload
+
+from lmclassify.resources import default_model_path
+from lmclassify.runtime import Classifier, Prediction, load_model
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+_default: Classifier | None = None
+_lock = threading.Lock()
+
+
+def default_model() -> Classifier:
+    """The bundled default model (loaded on first use, then shared)."""
+    global _default
+    if _default is None:
+        with _lock:
+            if _default is None:
+                _default = load_model(default_model_path())
+    return _default
+
+
+@overload
+def classify(texts: str) -> Prediction: ...
+@overload
+def classify(texts: Iterable[str]) -> list[Prediction]: ...
+def classify(texts):
+    """Classify one text or many with the default model.
+
+    A ``str`` gives one :class:`Prediction`; any other iterable of ``str`` gives a list in the same order.
+
+    >>> p = classify("Inspire the team with a clear picture of where we are going.")
+    >>> p.label, round(sum(p.scores.values()), 6)
+    ('leadership', 1.0)
+    """
+    return default_model().classify(texts)
+
+
+def classify_frame(frame: pd.DataFrame, column: str = "text") -> pd.DataFrame:
+    """Classify a DataFrame column with the default model; see :meth:`Classifier.classify_frame`."""
+    return default_model().classify_frame(frame, column=column)

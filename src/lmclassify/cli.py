@@ -1,0 +1,76 @@
+"""The ``lmclassify`` command (also ``python -m lmclassify``).
+
+    lmclassify "Prepare the quarterly budget."      # label, confidence, function, text
+    lmclassify --json "Inspire the team."           # one JSON object per line
+    lmclassify - < sentences.txt                    # one text per line from standard input
+
+Blank input lines are not classified: they get an empty result on their own output line (so output lines match
+input lines) and are counted on standard error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from typing import TextIO
+
+from lmclassify.api import default_model
+from lmclassify.errors import ModelError
+from lmclassify.runtime import Classifier, Prediction, load_model
+
+_STDIN_CHUNK = 1000
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lmclassify",
+        description="Say whether texts are about management, leadership (Kotter) or neither.",
+        epilog='examples: lmclassify "Track spending against the budget."   |   lmclassify --json - < lines.txt',
+    )
+    parser.add_argument("texts", nargs="+", metavar="TEXT", help="text(s) to classify, or - to read lines from stdin")
+    parser.add_argument("--json", action="store_true", help="print one JSON object per line")
+    parser.add_argument("--model", metavar="PATH", help="a compiled model (.npz) instead of the bundled default")
+    return parser
+
+
+def _format(text: str, prediction: Prediction | None, as_json: bool) -> str:
+    if as_json:
+        record = {"text": text, **(prediction.to_dict() if prediction else {"label": None, "error": "empty text"})}
+        return json.dumps(record, ensure_ascii=False)
+    if prediction is None:
+        return f"-\t-\t-\t{text}"
+    return f"{prediction.label}\t{prediction.confidence:.3f}\t{prediction.function or '-'}\t{text}"
+
+
+def _classify_stream(model: Classifier, lines: Iterable[str], as_json: bool, out: TextIO) -> int:
+    """Classify lines in chunks, writing one output line per input line; return the number of blank lines."""
+    blank = 0
+    iterator: Iterator[str] = (line.rstrip("\r\n") for line in lines)
+    while chunk := list(itertools.islice(iterator, _STDIN_CHUNK)):
+        usable = [text for text in chunk if text.strip()]
+        predictions = iter(model.classify(usable))
+        for text in chunk:
+            prediction = next(predictions) if text.strip() else None
+            blank += prediction is None
+            print(_format(text, prediction, as_json), file=out)
+    return blank
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        model = load_model(args.model) if args.model else default_model()
+    except ModelError as error:
+        print(f"lmclassify: {error}", file=sys.stderr)
+        return 1
+    lines: Iterable[str] = sys.stdin if args.texts == ["-"] else args.texts
+    try:
+        blank = _classify_stream(model, lines, args.json, sys.stdout)
+    except BrokenPipeError:  # e.g. piped into `head`
+        return 0
+    if blank:
+        print(f"lmclassify: {blank} blank line(s) were not classified", file=sys.stderr)
+    return 0

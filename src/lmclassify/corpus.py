@@ -1,0 +1,145 @@
+"""Read and validate labelled CSV files: the bundled corpus, the challenge set, or a user's own data.
+
+Only ``text`` and ``label`` are required. ``id``, ``function``, ``domain``, ``register`` and ``split`` are
+checked when present. Every problem is reported at once, in plain words, with the rows it concerns.
+
+>>> corpus = load_corpus()
+>>> sorted(corpus["label"].unique())
+['leadership', 'management', 'neither']
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from lmclassify.errors import CorpusError
+from lmclassify.labels import FUNCTIONS, LABELS, NO_FUNCTION
+from lmclassify.resources import bundled_file, default_corpus_path
+
+REQUIRED_COLUMNS = ("text", "label")
+CORPUS_COLUMNS = ("id", "text", "label", "function", "domain", "register", "split")
+SPLITS = ("train", "test")
+MIN_EXAMPLES_PER_LABEL = 10
+_SHOWN_ROWS = 8
+
+
+def sha256_of(path: str | Path) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def normalise_text(text: str) -> str:
+    """The key used to find duplicates: case- and whitespace-insensitive."""
+    return " ".join(text.split()).casefold()
+
+
+def _rows(index: Iterable[int]) -> str:
+    """Human row numbers (1 = first data row under the header), shortened when there are many."""
+    numbers = [int(i) + 1 for i in index]
+    shown = ", ".join(str(n) for n in numbers[:_SHOWN_ROWS])
+    more = len(numbers) - _SHOWN_ROWS
+    return f"row {shown}" if len(numbers) == 1 else f"rows {shown}" + (f" and {more} more" if more > 0 else "")
+
+
+def read_csv(path: str | Path) -> pd.DataFrame:
+    """Read a CSV as strings, turning unreadable files into a :class:`CorpusError`."""
+    path = Path(path)
+    if not path.is_file():
+        raise CorpusError(f"{path}: no such file")
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise CorpusError(
+            f"{path}: not UTF-8 text (byte {error.start} cannot be decoded); save the file as UTF-8 and retry"
+        ) from None
+    except pd.errors.EmptyDataError:
+        raise CorpusError(f"{path}: the file is empty; it needs a header row with at least text,label") from None
+    except (pd.errors.ParserError, csv.Error) as error:
+        raise CorpusError(f"{path}: not a readable CSV file ({error})") from None
+    frame.columns = [str(column).strip() for column in frame.columns]
+    return frame
+
+
+def problems_in(frame: pd.DataFrame, *, min_per_label: int = MIN_EXAMPLES_PER_LABEL) -> list[str]:
+    """List everything wrong with a labelled frame; an empty list means it is usable."""
+    missing = [column for column in REQUIRED_COLUMNS if column not in frame.columns]
+    if missing:
+        return [f"missing column(s) {', '.join(missing)}; found {', '.join(map(str, frame.columns)) or 'none'}"]
+    if frame.empty:
+        return ["no data rows under the header"]
+    problems = []
+    text = frame["text"].astype(str)
+    empty = text.str.strip() == ""
+    if empty.any():
+        problems.append(f"empty text in {_rows(frame.index[empty])}")
+    bad_label = ~frame["label"].isin(LABELS)
+    if bad_label.any():
+        found = sorted(set(frame.loc[bad_label, "label"]))[:5]
+        problems.append(
+            f"unknown label(s) {found} in {_rows(frame.index[bad_label])}; labels must be one of {', '.join(LABELS)}"
+        )
+    keys = text[~empty].map(normalise_text)
+    repeated = keys[keys.duplicated(keep=False)]
+    if not repeated.empty:
+        problems.append(f"duplicate texts (ignoring case and spacing) in {_rows(repeated.index)}")
+    if "id" in frame.columns:
+        ids = frame["id"].str.strip()
+        if (ids == "").any():
+            problems.append(f"empty id in {_rows(frame.index[ids == ''])}")
+        dup_ids = ids[(ids != "") & ids.duplicated(keep=False)]
+        if not dup_ids.empty:
+            problems.append(f"duplicate id(s) {sorted(set(dup_ids))[:5]} in {_rows(dup_ids.index)}")
+    if "function" in frame.columns:
+        expected = frame["label"].map(lambda label: FUNCTIONS.get(label, ()) or (NO_FUNCTION,))
+        wrong = [i for i, function, allowed in zip(frame.index, frame["function"], expected) if function not in allowed]
+        if wrong:
+            problems.append(
+                f"function does not belong to the row's label in {_rows(wrong)} "
+                f"(management: {', '.join(FUNCTIONS['management'])}; leadership: "
+                f"{', '.join(FUNCTIONS['leadership'])}; neither: {NO_FUNCTION})"
+            )
+    if "split" in frame.columns:
+        bad_split = ~frame["split"].isin(SPLITS)
+        if bad_split.any():
+            problems.append(
+                f"split must be train or test, not {sorted(set(frame.loc[bad_split, 'split']))[:5]} "
+                f"in {_rows(frame.index[bad_split])}"
+            )
+    counts = frame.loc[~bad_label, "label"].value_counts()
+    scarce = [f"{label} ({counts.get(label, 0)})" for label in LABELS if counts.get(label, 0) < min_per_label]
+    if scarce:
+        problems.append(f"too few examples of {', '.join(scarce)}; each label needs at least {min_per_label}")
+    return problems
+
+
+def read_labelled_csv(path: str | Path, *, min_per_label: int = MIN_EXAMPLES_PER_LABEL) -> pd.DataFrame:
+    """Read and validate a labelled CSV, raising :class:`CorpusError` listing every problem found."""
+    frame = read_csv(path)
+    problems = problems_in(frame, min_per_label=min_per_label)
+    if problems:
+        listed = "\n".join(f"  - {problem}" for problem in problems)
+        raise CorpusError(f"{path}: {len(problems)} problem(s) found:\n{listed}")
+    return frame
+
+
+def load_corpus(path: str | Path | None = None) -> pd.DataFrame:
+    """The bundled corpus (or the labelled CSV at ``path``), validated.
+
+    Returns a DataFrame with at least ``text`` and ``label``; the bundled corpus also has
+    ``id, function, domain, register, split``.
+    """
+    return read_labelled_csv(default_corpus_path() if path is None else path)
+
+
+def load_challenge_set() -> pd.DataFrame:
+    """The bundled challenge set of hard cases (never used for training or model choice)."""
+    return read_labelled_csv(bundled_file("data", "challenge.csv"))

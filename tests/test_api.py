@@ -1,0 +1,81 @@
+"""Module-level functions use the bundled default model, loaded once, lazily and thread-safely."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pandas as pd
+
+import lmclassify
+from lmclassify import api
+
+
+def test_public_api():
+    for name in (
+        "LABELS",
+        "FUNCTIONS",
+        "classify",
+        "classify_frame",
+        "load_model",
+        "Classifier",
+        "Prediction",
+        "ModelError",
+        "CorpusError",
+    ):
+        assert hasattr(lmclassify, name)
+
+
+def test_examples_from_the_readme():
+    p = lmclassify.classify("Prepare the quarterly budget and track spending against it.")
+    assert p.label == "management" and p.confidence > 0.5
+    assert sorted(p.scores) == sorted(lmclassify.LABELS)
+    batch = lmclassify.classify(["Rally everyone behind one shared purpose.", "Paris is in France."])
+    assert [q.label for q in batch] == ["leadership", "neither"]
+
+
+def test_classify_frame_uses_the_default_model():
+    out = lmclassify.classify_frame(pd.DataFrame({"text": ["Schedule the audit for May."]}))
+    assert out.loc[0, "label"] == "management"
+
+
+def test_import_is_light_and_loads_no_model():
+    code = (
+        "import sys, lmclassify; from lmclassify import api; "
+        "print(api._default is None, 'pandas' in sys.modules, 'sklearn' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["True", "False", "False"]
+
+
+def test_default_model_is_loaded_once_under_concurrency(monkeypatch):
+    monkeypatch.setattr(api, "_default", None)
+    calls = []
+    real_load = api.load_model
+
+    def counting_load(path):
+        calls.append(path)
+        return real_load(path)
+
+    monkeypatch.setattr(api, "load_model", counting_load)
+    barrier = threading.Barrier(8)
+
+    def load(_):
+        barrier.wait()
+        return api.default_model()
+
+    with ThreadPoolExecutor(8) as pool:
+        models = list(pool.map(load, range(8)))
+    assert len(calls) == 1 and all(m is models[0] for m in models)
+
+
+def test_eight_threads_agree_with_serial_results(corpus):
+    texts = corpus["text"].tolist()[:400]
+    serial = lmclassify.classify(texts)
+    chunks = [texts[i::8] for i in range(8)]
+    with ThreadPoolExecutor(8) as pool:
+        parallel = list(pool.map(lmclassify.classify, chunks))
+    for i, chunk in enumerate(parallel):
+        assert chunk == serial[i::8]

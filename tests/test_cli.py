@@ -1,0 +1,59 @@
+"""The command line: texts as arguments, lines from stdin, JSON output, a chosen model, clear errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from conftest import installed_script
+
+from lmclassify import LABELS
+from lmclassify.cli import main
+from lmclassify.resources import default_model_path
+
+
+def test_one_text_prints_label_confidence_and_function(capsys):
+    assert main(["Prepare the quarterly budget and track spending against it."]) == 0
+    label, confidence, function, text = capsys.readouterr().out.rstrip("\n").split("\t")
+    assert label == "management" and 0 < float(confidence) <= 1 and function != "-"
+    assert text.startswith("Prepare")
+
+
+def test_json_output_is_one_object_per_text(capsys):
+    assert main(["--json", "Rally the whole company behind a bold purpose.", "Paris is the capital of France."]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["label"] for r in records] == ["leadership", "neither"]
+    assert all(set(r["scores"]) == set(LABELS) for r in records)
+
+
+def test_stdin_lines_keep_their_positions_and_blank_lines_are_counted(monkeypatch, capsys):
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("Cut the travel budget by 10%.\n\nCelebrate the team's courage.\n"))
+    assert main(["--json", "-"]) == 0
+    captured = capsys.readouterr()
+    records = [json.loads(line) for line in captured.out.splitlines()]
+    assert [r["label"] for r in records] == ["management", None, "leadership"]
+    assert "1 blank line(s)" in captured.err
+
+
+def test_a_bad_model_file_gives_a_clear_error(tmp_path, capsys):
+    bad = tmp_path / "model.npz"
+    bad.write_bytes(b"\x80\x04junk")
+    assert main(["--model", str(bad), "hello"]) == 1
+    assert "model.npz" in capsys.readouterr().err
+
+
+def test_model_option_loads_another_model(capsys):
+    assert main(["--model", str(default_model_path()), "Hire two more nurses for the night shift."]) == 0
+    assert capsys.readouterr().out.split("\t")[0] == "management"
+
+
+@pytest.mark.parametrize("command", [[installed_script("lmclassify")], [sys.executable, "-m", "lmclassify"]])
+def test_console_script_and_module_entry_point(command):
+    result = subprocess.run(
+        [*command, "-"], input="Plan the rota for December.\n", capture_output=True, text=True, check=True
+    )
+    assert result.stdout.startswith("management\t")

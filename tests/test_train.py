@@ -1,0 +1,110 @@
+"""Retraining: validation first, reproducible fits, metrics, and files that are never left half-written."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from lmclassify import LABELS, load_model
+from lmclassify.corpus import sha256_of
+from lmclassify.features import FeatureConfig
+from lmclassify.train import DEFAULT_CONFIG, TrainingConfig, candidate_configs, cross_validate
+
+
+def test_training_writes_model_metadata_and_reference(small_model_dir, small_corpus_csv):
+    for suffix in (".npz", ".json", ".joblib"):
+        assert (small_model_dir / f"default{suffix}").is_file()
+    metadata = json.loads((small_model_dir / "default.json").read_text())
+    assert metadata["corpus"]["sha256"] == sha256_of(small_corpus_csv)
+    assert metadata["labels"] == list(LABELS)
+    assert metadata["hyperparameters"] == DEFAULT_CONFIG.to_dict() | {
+        "features": {**DEFAULT_CONFIG.features.to_dict(), "word_ngrams": [1, 2], "char_ngrams": [2, 5]}
+    }
+    for key in ("sklearn_version", "numpy_version", "package_version", "created", "seed"):
+        assert metadata[key] is not None
+    test = metadata["metrics"]["test"]
+    assert set(test["per_class"]) == set(LABELS) and len(test["confusion_matrix"]) == 3
+    assert 0 <= test["macro_f1"] <= 1 and 0 <= test["ece"] <= 1
+    assert metadata["compiled_max_difference"] <= 1e-9
+    model = load_model(small_model_dir / "default.npz")
+    assert model.metadata["metrics"] == metadata["metrics"]
+
+
+def test_same_data_and_seed_give_identical_predictions(tmp_path, small_corpus_csv, small_model_dir, corpus):
+    from lmclassify.train import main
+
+    assert main(["--data", str(small_corpus_csv), "--out", str(tmp_path), "--no-search", "--seed", "1"]) == 0
+    texts = corpus["text"].tolist()[:300]
+    first = load_model(small_model_dir / "default.npz").predict_proba(texts)
+    second = load_model(tmp_path / "default.npz").predict_proba(texts)
+    assert np.array_equal(first, second)
+
+
+def test_cross_validation_compares_candidates_on_the_train_split(small_corpus_csv):
+    import pandas as pd
+
+    train = pd.read_csv(small_corpus_csv)
+    train = train[train["split"] == "train"]
+    configs = [TrainingConfig(features=FeatureConfig(word_ngrams=(1, 1), char_ngrams=None), C=c) for c in (1.0, 10.0)]
+    results = cross_validate(train, configs, seed=0, folds=3, jobs=1)
+    assert [r["config"] for r in results] == [c.describe() for c in configs]
+    assert all(0 < r["macro_f1"] <= 1 for r in results)
+    assert len(candidate_configs()) >= 12 and DEFAULT_CONFIG in candidate_configs()
+
+
+def _run_train(*args):
+    return subprocess.run([sys.executable, "-m", "lmclassify.train", *args], capture_output=True, text=True)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("text,category\nx,y\n", "missing column(s) label"),
+        ("text,label\nhello,boss\n", "unknown label(s) ['boss']"),
+        ("", "the file is empty"),
+    ],
+)
+def test_bad_data_stops_cleanly_and_leaves_the_model_untouched(tmp_path, small_model_dir, content, message):
+    out = tmp_path / "models"
+    out.mkdir()
+    for suffix in (".npz", ".json", ".joblib"):
+        (out / f"default{suffix}").write_bytes((small_model_dir / f"default{suffix}").read_bytes())
+    before = {path.name: path.read_bytes() for path in out.iterdir()}
+    data = tmp_path / "bad.csv"
+    data.write_text(content)
+    result = _run_train("--data", str(data), "--out", str(out))
+    assert result.returncode == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert {path.name: path.read_bytes() for path in out.iterdir()} == before
+
+
+@pytest.mark.slow
+def test_a_killed_training_run_leaves_a_loadable_model(tmp_path, small_model_dir, small_corpus_csv):
+    out = tmp_path / "models"
+    out.mkdir()
+    (out / "default.npz").write_bytes((small_model_dir / "default.npz").read_bytes())
+    for delay in (0.5, 1.5, 3.0):
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "lmclassify.train",
+                "--data",
+                str(small_corpus_csv),
+                "--out",
+                str(out),
+                "--no-search",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        assert load_model(out / "default.npz").classify("Agree next year's budget.").label in LABELS
