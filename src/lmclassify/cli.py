@@ -14,7 +14,7 @@ import argparse
 import itertools
 import json
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TextIO
 
 from lmclassify.api import default_model
@@ -59,7 +59,19 @@ def _classify_stream(model: Classifier, lines: Iterable[str], as_json: bool, out
     return blank
 
 
+#: Subcommands: ``lmclassify NAME ...`` runs ``SUBCOMMANDS[NAME](remaining arguments)``. Anything else is text.
+SUBCOMMANDS: dict[str, Callable[[list[str]], int]] = {}
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] in SUBCOMMANDS:
+        return SUBCOMMANDS[argv[0]](argv[1:])
+    return classify_texts(argv)
+
+
+def classify_texts(argv: list[str]) -> int:
+    """``lmclassify [--json] [--model PATH] TEXT... | -``: classify texts given as arguments or stdin lines."""
     args = _parser().parse_args(argv)
     try:
         model = load_model(args.model) if args.model else default_model()

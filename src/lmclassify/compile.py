@@ -65,6 +65,7 @@ def _block_arrays(name: str, vectorizer: TfidfVectorizer) -> tuple[dict[str, Any
         "ngram_range": list(params["ngram_range"]),
         "token_pattern": params["token_pattern"] if params["analyzer"] == "word" else None,
         "sublinear_tf": bool(params["sublinear_tf"]),
+        "norm": "l2",
     }
     return spec, terms, np.asarray(vectorizer.idf_, dtype=np.float64)
 
@@ -90,12 +91,12 @@ def compile_reference(reference: Mapping[str, Pipeline], metadata: Mapping[str, 
     for name, pipeline in reference.items():
         if pipeline[0] is not union:
             raise CompileError(f"head {name!r} does not share the label head's fitted features")
-    if union.transformer_weights:
-        raise CompileError("FeatureUnion transformer_weights are not supported")
+    block_weights = union.transformer_weights or {}
     arrays: dict[str, np.ndarray] = {}
     blocks = []
     for index, (name, vectorizer) in enumerate(union.transformer_list):
         spec, terms, idf = _block_arrays(name, vectorizer)
+        spec["weight"] = float(block_weights.get(name, 1.0))
         blocks.append(spec)
         arrays[f"block{index}_terms"] = np.frombuffer("\n".join(terms).encode("utf-8"), dtype=np.uint8)
         arrays[f"block{index}_idf"] = idf

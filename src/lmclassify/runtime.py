@@ -88,14 +88,21 @@ def check_text(text: object, position: int | None = None) -> str:
 
 
 class _Block:
-    """One TF-IDF block: turns lower-cased text into the n-grams that scikit-learn's analyzer would produce."""
+    """One feature block: turns lower-cased text into the n-grams that scikit-learn's analyzer would produce.
 
-    def __init__(self, spec: Mapping[str, Any], terms: list[str], offset: int):
+    Each term maps to a column of the block; several terms may share a column (a lexicon block counts all the
+    terms of one Kotter function in one column). Counts are optionally log-scaled, multiplied by the column's idf,
+    L2-normalised within the block (``norm``) and multiplied by the block's ``weight``.
+    """
+
+    def __init__(self, spec: Mapping[str, Any], terms: list[str], columns: Sequence[int], offset: int):
         self.kind = spec["analyzer"]
         self.min_n, self.max_n = spec["ngram_range"]
         self.sublinear_tf = bool(spec["sublinear_tf"])
+        self.normalised = spec.get("norm", "l2") == "l2"
+        self.weight = float(spec.get("weight", 1.0))
         self.token_pattern = re.compile(spec.get("token_pattern") or r"(?u)\b\w\w+\b")
-        self.vocabulary = {term: offset + index for index, term in enumerate(terms)}
+        self.vocabulary = {term: offset + int(column) for term, column in zip(terms, columns)}
         self.grams = self._word_grams if self.kind == "word" else self._char_wb_grams
 
     def _word_grams(self, text: str) -> list[str]:
@@ -157,15 +164,18 @@ class Classifier:
         for index, spec in enumerate(metadata["blocks"]):
             terms = bytes(arrays[f"block{index}_terms"]).decode("utf-8").split("\n")
             idf = np.asarray(arrays[f"block{index}_idf"], dtype=np.float64)
-            if len(terms) != len(idf):
-                raise ModelError(f"{source}: block {index} has {len(terms)} terms but {len(idf)} idf weights")
-            self._blocks.append(_Block(spec, terms, offset))
+            columns = arrays.get(f"block{index}_columns", np.arange(len(terms)))
+            if len(terms) != len(columns) or (len(columns) and not 0 <= columns.min() <= columns.max() < len(idf)):
+                raise ModelError(f"{source}: block {index} maps {len(terms)} terms onto {len(idf)} idf weights")
+            self._blocks.append(_Block(spec, terms, columns, offset))
             idf_parts.append(idf)
-            offset += len(terms)
+            offset += len(idf)
         self._n_features = offset
         self._idf = np.concatenate(idf_parts)
         self._block_of_feature = np.repeat(np.arange(len(idf_parts)), [len(part) for part in idf_parts])
         self._sublinear = np.array([block.sublinear_tf for block in self._blocks])
+        self._normalised = np.array([block.normalised for block in self._blocks])
+        self._block_weight = np.array([block.weight for block in self._blocks])
         weights = np.asarray(arrays["weights"], dtype=np.float64)
         if weights.shape[0] != offset:
             raise ModelError(f"{source}: weights have {weights.shape[0]} rows for {offset} features")
@@ -213,7 +223,8 @@ class Classifier:
         values *= self._idf[column_array]
         group = row_array * len(self._blocks) + block
         norms = np.sqrt(np.bincount(group, weights=values * values, minlength=len(texts) * len(self._blocks)))
-        values /= norms[group]
+        values /= np.where(self._normalised[block], norms[group], 1.0)
+        values *= self._block_weight[block]
         return _Features(row_array, column_array, values, len(texts))
 
     def _scores(self, features: _Features) -> np.ndarray:
