@@ -8,6 +8,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
+import pytest
 
 import lmclassify
 from lmclassify import api
@@ -55,9 +56,9 @@ def test_default_model_is_loaded_once_under_concurrency(monkeypatch):
     calls = []
     real_load = api.load_model
 
-    def counting_load(path):
+    def counting_load(path, **options):
         calls.append(path)
-        return real_load(path)
+        return real_load(path, **options)
 
     monkeypatch.setattr(api, "load_model", counting_load)
     barrier = threading.Barrier(8)
@@ -79,3 +80,30 @@ def test_eight_threads_agree_with_serial_results(corpus):
         parallel = list(pool.map(lmclassify.classify, chunks))
     for i, chunk in enumerate(parallel):
         assert chunk == serial[i::8]
+
+
+def test_the_bundled_model_is_verified_by_checksum(monkeypatch):
+    monkeypatch.setattr(api, "_default", None)
+    monkeypatch.setattr(api, "default_model_sha256", lambda: "0" * 64)
+    with pytest.raises(lmclassify.ModelError, match="SHA-256"):
+        api.default_model()
+
+
+def test_no_network_access_at_import_load_or_classify():
+    code = """
+import socket
+def refuse(*args, **kwargs):
+    raise AssertionError("network access attempted")
+socket.socket = refuse
+socket.create_connection = refuse
+socket.getaddrinfo = refuse
+import lmclassify, pandas as pd
+lmclassify.classify("Agree the budget.")
+lmclassify.classify(["Inspire people.", "A river."])
+lmclassify.classify_frame(pd.DataFrame({"text": ["Plan the rota."]}))
+lmclassify.load_model(lmclassify.resources.default_model_path())
+print("offline ok")
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "offline ok"

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
 
 import pytest
 from conftest import installed_script
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from lmclassify import LABELS
 from lmclassify.cli import main
@@ -29,8 +32,6 @@ def test_json_output_is_one_object_per_text(capsys):
 
 
 def test_stdin_lines_keep_their_positions_and_blank_lines_are_counted(monkeypatch, capsys):
-    import io
-
     monkeypatch.setattr(sys, "stdin", io.StringIO("Cut the travel budget by 10%.\n\nCelebrate the team's courage.\n"))
     assert main(["--json", "-"]) == 0
     captured = capsys.readouterr()
@@ -57,3 +58,21 @@ def test_console_script_and_module_entry_point(command):
         [*command, "-"], input="Plan the rota for December.\n", capture_output=True, text=True, check=True
     )
     assert result.stdout.startswith("management\t")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=600), as_json=st.booleans())
+def test_fuzz_stdin_never_crashes_and_keeps_one_output_line_per_input_line(monkeypatch, capsys, data, as_json):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    assert main(["--json", "-"] if as_json else ["-"]) == 0
+    output = capsys.readouterr().out
+    expected_lines = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
+    assert output.count("\n") == expected_lines
+    if as_json:
+        assert all("label" in json.loads(line) for line in output.splitlines())
+
+
+def test_invalid_utf8_on_stdin_is_replaced_not_fatal():
+    result = subprocess.run([sys.executable, "-m", "lmclassify", "-"], input=b"Cut costs \xff\xfe now\n",
+                            capture_output=True, check=True)
+    assert result.stdout.decode().startswith("management\t")

@@ -7,11 +7,14 @@ import json
 import math
 import pickle
 import shutil
+import time
 import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from lmclassify import LABELS, ModelError, Prediction, load_model
 from lmclassify.compile import save_compiled
@@ -212,3 +215,36 @@ def test_wrong_kind_of_file_and_missing_file(tmp_path):
 def test_a_copied_model_loads_from_any_path(tmp_path):
     copy = shutil.copy(default_model_path(), tmp_path / "mine.npz")
     assert load_model(copy).classify("Budget for two new hires.").label == "management"
+
+
+# ------------------------------------------------------------------------------------ any text at all
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(min_size=1, max_size=400).filter(str.strip))
+def test_any_string_gives_a_valid_deterministic_prediction(model, text):
+    first, second = model.classify(text), model.classify(text)
+    assert first == second
+    assert first.label in LABELS and math.isclose(sum(first.scores.values()), 1.0, abs_tol=1e-9)
+    assert all(0.0 <= value <= 1.0 for value in first.scores.values())
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["👩‍⚕️ 🚑 Budget 💷 approved ✅", "ميزانية الربع الأول", "שלום\u200f team", "Plan\x00the\x00budget", "\x1b[31mred",
+     "a\u0301\u0302\u0303", "\ud800 lone surrogate", "\U0001f600" * 1000, "ǅ ß İ ﬁ Σ"],
+)
+def test_unusual_unicode_is_classified(model, text):
+    prediction = model.classify(text)
+    assert prediction.label in LABELS and math.isclose(sum(prediction.scores.values()), 1.0)
+
+
+def test_a_one_megabyte_text_is_classified_in_linear_time(model):
+    sentence = "We will cut overtime costs and inspire every ward to own the change. "
+    small, large = sentence * 1500, sentence * 15000  # ~0.1 MB and ~1 MB
+    timings = []
+    for text in (small, large):
+        started = time.perf_counter()
+        prediction = model.classify(text)
+        timings.append(time.perf_counter() - started)
+        assert prediction.label in LABELS
+    assert len(large.encode()) >= 1_000_000
+    assert timings[1] / timings[0] < 30  # ten times the text; quadratic behaviour would give ~100

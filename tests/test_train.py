@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from lmclassify import LABELS, load_model
-from lmclassify.corpus import sha256_of
 from lmclassify.features import FeatureConfig
+from lmclassify.storage import sha256_of
 from lmclassify.train import DEFAULT_CONFIG, TrainingConfig, candidate_configs, cross_validate
 
 
@@ -68,6 +68,10 @@ def _run_train(*args):
         ("text,category\nx,y\n", "missing column(s) label"),
         ("text,label\nhello,boss\n", "unknown label(s) ['boss']"),
         ("", "the file is empty"),
+        ("text,label\n" + "Plan it.,management\n" * 1 + " ,neither\n", "empty text in row 2"),
+        ("id,text,label\n7,Plan it.,management\n7,Lead it.,leadership\n", "duplicate id(s) ['7'] in rows 1, 2"),
+        ("text,label\n" + "".join(f"Plan step {i}.,management\n" for i in range(20)), "too few examples of leadership"),
+        (b"text,label\nCaf\xe9 plan,management\n", "not UTF-8"),
     ],
 )
 def test_bad_data_stops_cleanly_and_leaves_the_model_untouched(tmp_path, small_model_dir, content, message):
@@ -77,7 +81,7 @@ def test_bad_data_stops_cleanly_and_leaves_the_model_untouched(tmp_path, small_m
         (out / f"default{suffix}").write_bytes((small_model_dir / f"default{suffix}").read_bytes())
     before = {path.name: path.read_bytes() for path in out.iterdir()}
     data = tmp_path / "bad.csv"
-    data.write_text(content)
+    data.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     result = _run_train("--data", str(data), "--out", str(out))
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr

@@ -10,7 +10,7 @@ import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, overload
 
-from lmclassify.resources import default_model_path
+from lmclassify.resources import default_model_path, default_model_sha256
 from lmclassify.runtime import Classifier, Prediction, load_model
 
 if TYPE_CHECKING:
@@ -21,12 +21,12 @@ _lock = threading.Lock()
 
 
 def default_model() -> Classifier:
-    """The bundled default model (loaded on first use, then shared)."""
+    """The bundled default model (loaded on first use, checked against its recorded SHA-256, then shared)."""
     global _default
     if _default is None:
         with _lock:
             if _default is None:
-                _default = load_model(default_model_path())
+                _default = load_model(default_model_path(), expected_sha256=default_model_sha256())
     return _default
 
 

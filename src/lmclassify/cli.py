@@ -4,13 +4,15 @@
     lmclassify --json "Inspire the team."           # one JSON object per line
     lmclassify - < sentences.txt                    # one text per line from standard input
 
-Blank input lines are not classified: they get an empty result on their own output line (so output lines match
-input lines) and are counted on standard error.
+Standard input is read as UTF-8, one text per ``\\n``-terminated line; bytes that are not valid UTF-8 become U+FFFD
+rather than stopping the run. Blank input lines are not classified: they get an empty result on their own output
+line (so output lines match input lines) and are counted on standard error.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import itertools
 import json
 import sys
@@ -59,6 +61,14 @@ def _classify_stream(model: Classifier, lines: Iterable[str], as_json: bool, out
     return blank
 
 
+def _stdin_lines() -> Iterable[str]:
+    """Standard input as UTF-8 lines split on ``\\n`` only; undecodable bytes become U+FFFD instead of stopping."""
+    binary = getattr(sys.stdin, "buffer", None)
+    if binary is None:
+        return sys.stdin
+    return io.TextIOWrapper(binary, encoding="utf-8", errors="replace", newline="\n")
+
+
 #: Subcommands: ``lmclassify NAME ...`` runs ``SUBCOMMANDS[NAME](remaining arguments)``. Anything else is text.
 SUBCOMMANDS: dict[str, Callable[[list[str]], int]] = {}
 
@@ -78,7 +88,9 @@ def classify_texts(argv: list[str]) -> int:
     except ModelError as error:
         print(f"lmclassify: {error}", file=sys.stderr)
         return 1
-    lines: Iterable[str] = sys.stdin if args.texts == ["-"] else args.texts
+    lines: Iterable[str] = _stdin_lines() if args.texts == ["-"] else args.texts
+    if hasattr(sys.stdout, "reconfigure"):  # never fail on text that the terminal's encoding cannot show
+        sys.stdout.reconfigure(errors="backslashreplace")
     try:
         blank = _classify_stream(model, lines, args.json, sys.stdout)
     except BrokenPipeError:  # e.g. piped into `head`

@@ -11,7 +11,6 @@ checked when present. Every problem is reported at once, in plain words, with th
 from __future__ import annotations
 
 import csv
-import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -26,15 +25,6 @@ CORPUS_COLUMNS = ("id", "text", "label", "function", "domain", "register", "spli
 SPLITS = ("train", "test")
 MIN_EXAMPLES_PER_LABEL = 10
 _SHOWN_ROWS = 8
-
-
-def sha256_of(path: str | Path) -> str:
-    """Hex SHA-256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def normalise_text(text: str) -> str:

@@ -41,3 +41,11 @@ def default_corpus_path() -> Path:
 def default_model_path() -> Path:
     """The compiled default model that ships with lmclassify."""
     return bundled_file("models", f"{DEFAULT_MODEL_NAME}.npz")
+
+
+def default_model_sha256() -> str:
+    """The SHA-256 the bundled default model must have, as recorded beside it at training time."""
+    import json
+
+    sidecar = bundled_file("models", f"{DEFAULT_MODEL_NAME}.json")
+    return json.loads(sidecar.read_text(encoding="utf-8"))["file_sha256"]

@@ -31,6 +31,7 @@ import numpy as np
 from lmclassify.errors import ModelError
 from lmclassify.labels import LABELS
 from lmclassify.resources import default_model_path
+from lmclassify.storage import sha256_of
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -373,16 +374,19 @@ def _read_npz(path: Path) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     return arrays, metadata
 
 
-def load_model(path: str | Path) -> Classifier:
+def load_model(path: str | Path, *, expected_sha256: str | None = None) -> Classifier:
     """Load a compiled model (``.npz``) written by ``python -m lmclassify.train``.
 
     Nothing in the file is executed: arrays are read with ``allow_pickle=False`` and checked against the
-    checksum stored with them. Raises :class:`ModelError` naming the file and the cause when the file is
+    checksum stored with them; with ``expected_sha256`` the whole file must also have that SHA-256 (the bundled
+    default model is checked this way). Raises :class:`ModelError` naming the file and the cause when the file is
     missing, not a model, truncated, corrupted or written by an incompatible version.
     """
     path = Path(path)
     if not path.is_file():
         raise ModelError(f"{path}: no such model file")
+    if expected_sha256 is not None and sha256_of(path) != expected_sha256:
+        raise ModelError(f"{path}: the file does not have its recorded SHA-256; it was altered or damaged, reinstall")
     arrays, metadata = _read_npz(path)
     if metadata.get("format") != FORMAT_NAME:
         raise ModelError(f"{path}: not an lmclassify model (format {metadata.get('format')!r})")

@@ -34,14 +34,14 @@ from sklearn.pipeline import Pipeline
 
 from lmclassify.calibration import TemperatureScaledClassifier
 from lmclassify.compile import compile_reference, max_difference, save_compiled
-from lmclassify.corpus import read_labelled_csv, sha256_of
+from lmclassify.corpus import read_labelled_csv
 from lmclassify.errors import CorpusError
 from lmclassify.features import FeatureConfig, build_features
 from lmclassify.labels import FUNCTIONS, LABELS
 from lmclassify.metrics import format_label_metrics, function_metrics, label_metrics
 from lmclassify.resources import DEFAULT_MODEL_NAME, default_corpus_path
 from lmclassify.runtime import Classifier
-from lmclassify.storage import write_atomically
+from lmclassify.storage import sha256_of, write_atomically
 
 EQUIVALENCE_TOLERANCE = 1e-9
 MAX_ITER = 5000
@@ -220,9 +220,10 @@ def train(
     metrics = {"test": evaluate(compiled, test_rows), "train": evaluate(compiled, train_rows)}
     compiled_metadata.update(metrics=metrics, compiled_max_difference=difference)
     out = Path(out)
-    save_compiled(out / f"{name}.npz", arrays, compiled_metadata)
+    model_path = save_compiled(out / f"{name}.npz", arrays, compiled_metadata)
     write_atomically(out / f"{name}.joblib", lambda handle: joblib.dump(reference, handle, compress=3))
-    json_text = json.dumps(compiled_metadata, indent=2, sort_keys=True) + "\n"
+    sidecar = {**compiled_metadata, "file_sha256": sha256_of(model_path)}
+    json_text = json.dumps(sidecar, indent=2, sort_keys=True) + "\n"
     write_atomically(out / f"{name}.json", lambda handle: handle.write(json_text.encode("utf-8")))
     print(f"chosen: {config.describe()} (temperature {compiled_metadata['temperature']:.3f})")
     print(format_label_metrics(metrics["test"], title=f"test split ({len(test_rows)} rows):"))
