@@ -66,3 +66,16 @@ def test_binary_heads_compile_to_two_classes():
     )
     arrays, _ = compile_reference({"label": Pipeline([("features", features), ("classifier", head)])}, {})
     assert arrays["weights"].shape[1] == 2 and np.all(arrays["weights"][:, 0] == 0)
+
+
+def test_the_lexicon_block_compiles_exactly(corpus):
+    from lmclassify.features import FeatureConfig, build_features
+
+    texts = corpus["text"].tolist()[::10]
+    features = build_features(FeatureConfig(char_ngrams=None, lexicon_weight=0.7)).fit(texts)
+    labels = corpus["label"].tolist()[::10]
+    head = LogisticRegression(max_iter=1000).fit(features.transform(texts), labels)
+    reference = {"label": Pipeline([("features", features), ("classifier", head)])}
+    arrays, metadata = compile_reference(reference, {})
+    probe = [*corpus["text"].tolist()[1::10], "Root cause analysis of the outage and a corrective action plan."]
+    assert max_difference(reference, Classifier(arrays, metadata), probe) <= 1e-12

@@ -11,3 +11,25 @@ def test_blocks_follow_the_config():
 def test_at_least_one_block_is_required():
     with pytest.raises(ValueError, match="needs word_ngrams"):
         FeatureConfig(word_ngrams=None, char_ngrams=None)
+
+
+def test_lexicon_counts_terms_per_function_and_handles_texts_without_any():
+    from lmclassify.features import LexiconVectorizer
+    from lmclassify.lexicon import LEXICON
+
+    lexicon = LexiconVectorizer().fit([])
+    matrix = lexicon.transform(["Root cause analysis of the outage; fix the fault.", "The sky is blue.", ""]).toarray()
+    functions = list(LEXICON)
+    assert matrix[0].argmax() == functions.index("problem_solving")
+    assert matrix[1].sum() == 0 and matrix[2].sum() == 0
+    assert abs((matrix[0] ** 2).sum() - 1) < 1e-12
+
+
+def test_lexicon_terms_are_unique_and_match_the_word_tokeniser():
+    import re
+
+    from lmclassify.features import TOKEN_PATTERN
+    from lmclassify.lexicon import term_function
+
+    for term in term_function():
+        assert " ".join(re.findall(TOKEN_PATTERN, term.lower())) == term

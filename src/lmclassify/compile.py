@@ -20,6 +20,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import Pipeline
 
 from lmclassify.calibration import TemperatureScaledClassifier
+from lmclassify.features import TOKEN_PATTERN, LexiconVectorizer
 from lmclassify.labels import LABELS
 from lmclassify.runtime import (
     FORMAT_NAME,
@@ -49,7 +50,36 @@ class CompileError(ValueError):
     """The fitted model uses something the numpy runtime cannot reproduce."""
 
 
-def _block_arrays(name: str, vectorizer: TfidfVectorizer) -> tuple[dict[str, Any], list[str], np.ndarray]:
+def _lexicon_arrays(name: str, lexicon: LexiconVectorizer) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    terms = list(lexicon.vocabulary_)
+    spec = {
+        "name": name,
+        "analyzer": "word",
+        "ngram_range": [1, lexicon.max_n_],
+        "token_pattern": TOKEN_PATTERN,
+        "sublinear_tf": True,
+        "norm": "l2",
+    }
+    arrays = {
+        "terms": _terms_blob(name, terms),
+        "columns": np.asarray([lexicon.vocabulary_[term] for term in terms], dtype=np.int64),
+        "idf": np.ones(len(lexicon.functions_)),
+    }
+    return spec, arrays
+
+
+def _terms_blob(name: str, terms: list[str]) -> np.ndarray:
+    if any("\n" in term for term in terms):
+        raise CompileError(f"feature block {name!r} has a term containing a line break")
+    return np.frombuffer("\n".join(terms).encode("utf-8"), dtype=np.uint8)
+
+
+def _block_arrays(name: str, vectorizer: Any) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """The spec and arrays (``terms``, optional ``columns``, ``idf``) of one fitted feature block."""
+    if isinstance(vectorizer, LexiconVectorizer):
+        return _lexicon_arrays(name, vectorizer)
+    if not isinstance(vectorizer, TfidfVectorizer):
+        raise CompileError(f"feature block {name!r} is a {type(vectorizer).__name__}, which the runtime cannot run")
     params = vectorizer.get_params()
     unsupported = {key: params[key] for key, value in _SUPPORTED.items() if params[key] != value}
     if params["analyzer"] not in ("word", "char_wb"):
@@ -57,8 +87,6 @@ def _block_arrays(name: str, vectorizer: TfidfVectorizer) -> tuple[dict[str, Any
     if unsupported:
         raise CompileError(f"feature block {name!r} uses settings the runtime does not support: {unsupported}")
     terms = [str(term) for term in vectorizer.get_feature_names_out()]
-    if any("\n" in term for term in terms):
-        raise CompileError(f"feature block {name!r} has a term containing a line break")
     spec = {
         "name": name,
         "analyzer": params["analyzer"],
@@ -67,7 +95,7 @@ def _block_arrays(name: str, vectorizer: TfidfVectorizer) -> tuple[dict[str, Any
         "sublinear_tf": bool(params["sublinear_tf"]),
         "norm": "l2",
     }
-    return spec, terms, np.asarray(vectorizer.idf_, dtype=np.float64)
+    return spec, {"terms": _terms_blob(name, terms), "idf": np.asarray(vectorizer.idf_, dtype=np.float64)}
 
 
 def _head_arrays(pipeline: Pipeline) -> tuple[np.ndarray, np.ndarray, list[str], float]:
@@ -95,11 +123,10 @@ def compile_reference(reference: Mapping[str, Pipeline], metadata: Mapping[str, 
     arrays: dict[str, np.ndarray] = {}
     blocks = []
     for index, (name, vectorizer) in enumerate(union.transformer_list):
-        spec, terms, idf = _block_arrays(name, vectorizer)
+        spec, block_arrays = _block_arrays(name, vectorizer)
         spec["weight"] = float(block_weights.get(name, 1.0))
         blocks.append(spec)
-        arrays[f"block{index}_terms"] = np.frombuffer("\n".join(terms).encode("utf-8"), dtype=np.uint8)
-        arrays[f"block{index}_idf"] = idf
+        arrays.update({f"block{index}_{key}": value for key, value in block_arrays.items()})
     weights, intercepts, heads, start = [], [], {}, 0
     for name, pipeline in reference.items():
         coef, intercept, classes, temperature = _head_arrays(pipeline)

@@ -1,4 +1,4 @@
-"""Feature definitions used at training time: TF-IDF over word n-grams and character n-grams.
+"""Feature definitions used at training time: TF-IDF over word and character n-grams, and the Kotter lexicon.
 
 The compiled runtime (:mod:`lmclassify.runtime`) re-implements exactly these analyzers, so only options it
 supports may be used here; :mod:`lmclassify.compile` refuses anything else.
@@ -10,11 +10,17 @@ supports may be used here; :mod:`lmclassify.compile` refuses anything else.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 
 import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
+from sklearn.preprocessing import normalize
+
+from lmclassify.lexicon import LEXICON, term_function
 
 #: Words are runs of two or more word characters (scikit-learn's default pattern).
 TOKEN_PATTERN = r"(?u)\b\w\w+\b"
@@ -32,10 +38,13 @@ class FeatureConfig:
     char_ngrams: tuple[int, int] | None = (2, 5)
     min_df: int = 2
     sublinear_tf: bool = True
+    lexicon_weight: float = 0.0  # 0 switches the Kotter lexicon block off
 
     def __post_init__(self) -> None:
         if self.word_ngrams is None and self.char_ngrams is None:
             raise ValueError("FeatureConfig needs word_ngrams, char_ngrams or both")
+        if self.lexicon_weight < 0:
+            raise ValueError("lexicon_weight must be 0 (off) or positive")
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -73,4 +82,48 @@ def build_features(config: FeatureConfig) -> FeatureUnion:
                 ),
             )
         )
+    if config.lexicon_weight > 0:
+        blocks.append(("lexicon", LexiconVectorizer()))
+        return FeatureUnion(blocks, transformer_weights={"lexicon": config.lexicon_weight})
     return FeatureUnion(blocks)
+
+
+class LexiconVectorizer(TransformerMixin, BaseEstimator):
+    """Count the Kotter lexicon's terms per function: one column per function, in :data:`LEXICON` order.
+
+    Counts are log-scaled (``1 + log(count)``) and L2-normalised per text, like the TF-IDF blocks, so that the
+    block's scale does not depend on text length. The lexicon is fixed: ``fit`` learns nothing.
+
+    >>> LexiconVectorizer().fit([]).transform(["Track the budget and inspire the team."]).shape
+    (1, 10)
+    """
+
+    def fit(self, texts=None, y=None):
+        self.functions_ = tuple(LEXICON)
+        owner = term_function()
+        self.vocabulary_ = {term: self.functions_.index(function) for term, function in owner.items()}
+        self.max_n_ = max(len(term.split()) for term in owner)
+        self.token_pattern_ = re.compile(TOKEN_PATTERN)
+        return self
+
+    def _grams(self, text: str) -> list[str]:
+        tokens = self.token_pattern_.findall(text.lower())
+        grams = list(tokens)
+        for n in range(2, min(self.max_n_, len(tokens)) + 1):
+            grams.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+        return grams
+
+    def transform(self, texts) -> sparse.csr_matrix:
+        rows, columns, values = [], [], []
+        for row, text in enumerate(texts):
+            hits = np.asarray([self.vocabulary_[g] for g in self._grams(text) if g in self.vocabulary_], dtype=np.intp)
+            counts = np.bincount(hits, minlength=len(self.functions_))
+            for column in np.flatnonzero(counts):
+                rows.append(row)
+                columns.append(column)
+                values.append(1.0 + np.log(counts[column]))
+        matrix = sparse.csr_matrix((values, (rows, columns)), shape=(len(texts), len(self.functions_)))
+        return normalize(matrix)
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        return np.asarray([f"lexicon:{function}" for function in self.functions_], dtype=object)

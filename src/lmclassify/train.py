@@ -36,9 +36,10 @@ from lmclassify.calibration import TemperatureScaledClassifier
 from lmclassify.compile import compile_reference, max_difference, save_compiled
 from lmclassify.corpus import read_labelled_csv
 from lmclassify.errors import CorpusError
+from lmclassify.evaluate import evaluate
 from lmclassify.features import FeatureConfig, build_features
 from lmclassify.labels import FUNCTIONS, LABELS
-from lmclassify.metrics import format_label_metrics, function_metrics, label_metrics
+from lmclassify.metrics import format_label_metrics
 from lmclassify.resources import DEFAULT_MODEL_NAME, default_corpus_path
 from lmclassify.runtime import Classifier
 from lmclassify.storage import sha256_of, write_atomically
@@ -86,13 +87,14 @@ def candidate_configs() -> list[TrainingConfig]:
     ]
 
 
-def _linear_model(config: TrainingConfig) -> LogisticRegression:
+def linear_model(config: TrainingConfig) -> LogisticRegression:
+    """The (unfitted) linear classifier of a configuration."""
     return LogisticRegression(C=config.C, class_weight=config.class_weight, max_iter=MAX_ITER)
 
 
 def label_pipeline(config: TrainingConfig) -> Pipeline:
     """An unfitted pipeline for the label (no calibration: used for cross-validated model choice)."""
-    return Pipeline([("features", build_features(config.features)), ("classifier", _linear_model(config))])
+    return Pipeline([("features", build_features(config.features)), ("classifier", linear_model(config))])
 
 
 def split_train_test(frame: pd.DataFrame, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -131,28 +133,15 @@ def fit_reference(train: pd.DataFrame, config: TrainingConfig, seed: int) -> dic
     """Fit the label head (temperature-calibrated) and, when functions are labelled, a function head per label."""
     features = build_features(config.features).fit(train["text"])
     matrix = features.transform(train["text"])
-    label_head = TemperatureScaledClassifier(_linear_model(config), cv=5, random_state=seed).fit(matrix, train["label"])
+    label_head = TemperatureScaledClassifier(linear_model(config), cv=5, random_state=seed).fit(matrix, train["label"])
     reference = {"label": Pipeline([("features", features), ("classifier", label_head)])}
     if "function" in train.columns:
         for label in LABELS:
             rows = (train["label"] == label).to_numpy()
             if FUNCTIONS[label] and train.loc[rows, "function"].nunique() > 1:
-                head = _linear_model(config).fit(matrix[rows], train.loc[rows, "function"])
+                head = linear_model(config).fit(matrix[rows], train.loc[rows, "function"])
                 reference[f"function:{label}"] = Pipeline([("features", features), ("classifier", head)])
     return reference
-
-
-def evaluate(model: Classifier, frame: pd.DataFrame) -> dict[str, Any]:
-    """Label metrics on ``frame`` and, where functions are labelled, function accuracy on correctly labelled rows."""
-    predictions = model.classify(frame["text"].tolist())
-    predicted = [p.label for p in predictions]
-    result = label_metrics(frame["label"], predicted, [[p.scores[label] for label in LABELS] for p in predictions])
-    if "function" in frame.columns:
-        right = [i for i, (truth, guess) in enumerate(zip(frame["label"], predicted)) if truth == guess != "neither"]
-        result["function"] = function_metrics(
-            frame["function"].iloc[right].tolist(), [predictions[i].function for i in right]
-        )
-    return result
 
 
 def _versions() -> dict[str, str]:
