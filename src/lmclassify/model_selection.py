@@ -43,6 +43,7 @@ from lmclassify.labels import LABELS
 from lmclassify.metrics import expected_calibration_error
 from lmclassify.resources import default_corpus_path
 from lmclassify.storage import write_atomically
+from lmclassify.tables import markdown_table
 from lmclassify.train import TrainingConfig, linear_model, split_train_test
 
 FEATURE_SETS: dict[str, FeatureConfig] = {
@@ -240,18 +241,18 @@ def _markdown(report: dict[str, Any]) -> str:
         "of the uncalibrated out-of-fold probabilities; fit seconds per fold include fitting the features; "
         "predict speed is scikit-learn's (transform + predict_proba) on a held-out fold, in sentences per second.",
         "",
-        table.to_markdown(index=False),
+        markdown_table(table),
         "",
         "## Probability calibration of the chosen configuration (nested 5-fold CV)",
         "",
-        calibration.to_markdown(index=False, floatfmt=".4f"),
+        markdown_table(calibration, floatfmt=".4f"),
         "",
         "## Leave-one-domain-out cross-validation of the chosen configuration",
         "",
         "Each row: trained on the train split of every other domain, tested on this domain's train-split sentences "
         "(`general`, which holds only neither sentences, always stays in training).",
         "",
-        lodo.to_markdown(index=False, floatfmt=".3f"),
+        markdown_table(lodo, floatfmt=".3f"),
         "",
         f"Mean macro-F1 {lodo['macro_f1'].mean():.3f}; worst {lodo['macro_f1'].min():.3f} "
         f"({lodo.loc[lodo['macro_f1'].idxmin(), 'domain']}); mean management-vs-leadership accuracy "

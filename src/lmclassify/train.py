@@ -65,6 +65,8 @@ class TrainingConfig:
             blocks.append("word{}-{}".format(*self.features.word_ngrams))
         if self.features.char_ngrams:
             blocks.append("char{}-{}".format(*self.features.char_ngrams))
+        if self.features.lexicon_weight:
+            blocks.append(f"lexicon{self.features.lexicon_weight:g}")
         return f"{'+'.join(blocks)} C={self.C:g} class_weight={self.class_weight}"
 
 
