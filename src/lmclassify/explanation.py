@@ -14,17 +14,20 @@ A word's term is the word lower-cased (as the model sees it) without surrounding
 occurrences in the text are added together. Contributions are in the label head's decision-score units, before
 temperature scaling: the probabilities are ``softmax(scores / temperature)``.
 
-Faithfulness. Deleting a term's words from the text lowers that label's score whenever the term's contribution is
-positive in all but a few cases; the exceptions come from the model itself, not the bookkeeping:
+Faithfulness. A term with a positive weight pushes its label up: deleting its words from the text lowers that
+label's score. Measured on the bundled model (``pytest tests/test_explain.py -k occlusion -s``: delete the words
+of the predicted label's top positive term and re-score), this held for 3,628 of 3,637 corpus sentences (99.75%)
+and 370 of 375 challenge-set sentences (98.7%). The exceptions come from the model being more than a sum of
+words, not from the bookkeeping, and are of these kinds:
 
-- each feature block is L2-normalised, so deleting a word scales every remaining feature *up*; when the rest of
-  a short text also pushes the label up strongly, that rescaling can outweigh the deleted word's own share;
-- deleting a word joins its neighbours into a new bigram, which may carry weight of its own;
-- a character n-gram shared with other words keeps part of its value (counts are log-scaled, so removing one of
-  two occurrences removes less than half of it).
-
-On the corpus the top positive term of the predicted label passes this occlusion test for the large majority of
-sentences (see ``tests/test_explain.py`` and the README for the measured rate).
+- deleting words deletes *all* their terms: a word bigram's two words carry their own unigram terms, and a word
+  belongs to the bigrams around it; when those weigh against the label more than the term weighs for it, the
+  score rises (all but one of the exceptions above);
+- each feature block is L2-normalised, so deleting words scales every remaining feature *up*: when the rest of a
+  short text also pushes the label strongly, that rescaling can outweigh the deleted term (``Founded in 1887.``);
+  deleting a word also joins its neighbours into a new bigram, which may carry weight of its own;
+- a character n-gram shared with words that stay keeps part of its value (counts are log-scaled, so deleting one
+  of two occurrences removes less than half of it).
 
 >>> from lmclassify import load_model
 >>> from lmclassify.resources import default_model_path

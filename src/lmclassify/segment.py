@@ -151,23 +151,33 @@ def _blocks(document: str) -> list[tuple[int, int]]:
     return blocks
 
 
+_NEXT_WORD = re.compile(r"\s*(\S*)")
+_PREVIOUS_WORD = re.compile(r"\S+$")
+_LOOK_BACK = 40  # longer words are no abbreviations; a bounded look-back keeps splitting linear in time
+
+
+def _previous_word(block: str, end: int) -> str:
+    window_start = max(0, end - _LOOK_BACK)
+    found = _PREVIOUS_WORD.search(block, window_start, end)
+    if not found or (found.start() == window_start > 0 and not block[window_start - 1].isspace()):
+        return ""
+    return found.group()
+
+
 def _ends_sentence(block: str, match: re.Match[str]) -> bool:
     """Whether the terminal punctuation ``match`` inside ``block`` ends a sentence."""
-    rest = block[match.end() :].lstrip()
-    if not rest:
-        return True
-    following = rest[0]
+    next_word = _NEXT_WORD.match(block, match.end()).group(1)
+    if not next_word:
+        return True  # the end of the block
+    following = next_word[0]
     if following.islower() or following in ",;:.…":
         return False
     if not match.group().startswith(".") or match.group().startswith(".."):
         return True
-    before = block[: match.start()]
-    previous_word = before.split()[-1] if before.split() and not before[-1:].isspace() else ""
-    key = previous_word.lstrip(_OPENING_PUNCTUATION).lower()
+    key = _previous_word(block, match.start()).lstrip(_OPENING_PUNCTUATION).lower()
     if not key:
         return True
-    next_word = rest.lstrip(_OPENING_PUNCTUATION).split(maxsplit=1)[0] if rest.lstrip(_OPENING_PUNCTUATION) else ""
-    opener = re.sub(r"\W+$", "", next_word).lower() in _SENTENCE_OPENERS
+    opener = re.sub(r"\W+$", "", next_word.lstrip(_OPENING_PUNCTUATION)).lower() in _SENTENCE_OPENERS
     if key in _NEVER_END:
         return False
     if key in _NUMBER_ABBREVIATIONS and (following.isdigit() or following == "("):
