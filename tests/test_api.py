@@ -24,6 +24,10 @@ def test_public_api():
         "Prediction",
         "ModelError",
         "CorpusError",
+        "explain",
+        "analyze",
+        "Explanation",
+        "DocumentReport",
     ):
         assert hasattr(lmclassify, name)
 

@@ -229,6 +229,7 @@ def test_occlusion_deleting_the_top_positive_term_lowers_the_score(model, corpus
             else:
                 cause = _cause(model, explanation, label, positive[0], occluded)
                 causes[cause] = causes.get(cause, 0) + 1
-        print(f"\n{name}: the score fell for {lowered} of {tested} texts ({lowered / tested:.2%}); exceptions: {causes}")
-        assert lowered / tested >= 0.98
+        rate = lowered / tested
+        print(f"\n{name}: the score fell for {lowered} of {tested} texts ({rate:.2%}); exceptions: {causes}")
+        assert rate >= 0.98
         assert "unexplained" not in causes

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,7 +17,10 @@ def texts(document: str) -> list[str]:
 
 CASES = {
     # abbreviations that never end a sentence
-    "titles": ("Dr. Smith met Mr. Jones and Prof. Lee. They agreed.", ["Dr. Smith met Mr. Jones and Prof. Lee.", "They agreed."]),
+    "titles": (
+        "Dr. Smith met Mr. Jones and Prof. Lee. They agreed.",
+        ["Dr. Smith met Mr. Jones and Prof. Lee.", "They agreed."],
+    ),
     "latin": (
         "Cut costs, e.g. travel, i.e. flights, vs. last year. Then review.",
         ["Cut costs, e.g. travel, i.e. flights, vs. last year.", "Then review."],
@@ -26,7 +31,10 @@ CASES = {
         ["See No. 5 and Fig. 3 on p. 12.", "Say no.", "Then go."],
     ),
     # abbreviations that may end a sentence
-    "etc then capital": ("We sell pens, paper etc. Customers like them.", ["We sell pens, paper etc.", "Customers like them."]),
+    "etc then capital": (
+        "We sell pens, paper etc. Customers like them.",
+        ["We sell pens, paper etc.", "Customers like them."],
+    ),
     "etc then lower": ("Pens, paper etc. are in stock.", ["Pens, paper etc. are in stock."]),
     "company mid sentence": ("Acme Inc. hired 20 staff. Sales rose.", ["Acme Inc. hired 20 staff.", "Sales rose."]),
     "company at the end": ("We bought Acme Inc. The deal closed.", ["We bought Acme Inc.", "The deal closed."]),
@@ -41,7 +49,10 @@ CASES = {
         "Revenue rose 3.5% to $2.5m. Margins fell to 12.25 per cent. Costs were £1,200.50.",
         ["Revenue rose 3.5% to $2.5m.", "Margins fell to 12.25 per cent.", "Costs were £1,200.50."],
     ),
-    "number starts a sentence": ("Revenue was 2.5 bn. 3 new stores opened.", ["Revenue was 2.5 bn.", "3 new stores opened."]),
+    "number starts a sentence": (
+        "Revenue was 2.5 bn. 3 new stores opened.",
+        ["Revenue was 2.5 bn.", "3 new stores opened."],
+    ),
     "urls and versions": ("Visit acme.com for v2.1 notes. Thanks.", ["Visit acme.com for v2.1 notes.", "Thanks."]),
     # punctuation
     "question and exclamation": ("Why now? Because we must! Go.", ["Why now?", "Because we must!", "Go."]),
@@ -66,7 +77,10 @@ CASES = {
         "Annual Report 2024\nThis year we grew. We hired.",
         ["Annual Report 2024", "This year we grew.", "We hired."],
     ),
-    "two headings": ("Annual Report\nLetter to shareholders\nWe grew.", ["Annual Report", "Letter to shareholders", "We grew."]),
+    "two headings": (
+        "Annual Report\nLetter to shareholders\nWe grew.",
+        ["Annual Report", "Letter to shareholders", "We grew."],
+    ),
     "markdown headings": (
         "# Our plan\nWe will grow.\n## Next steps\nHire people.",
         ["Our plan", "We will grow.", "Next steps", "Hire people."],
@@ -121,7 +135,7 @@ def test_offsets_slice_the_document(document):
     for sentence in sentences:
         assert isinstance(sentence, Sentence)
         assert document[sentence.start : sentence.end] == sentence.text
-    assert all(a.end <= b.start for a, b in zip(sentences, sentences[1:]))
+    assert all(a.end <= b.start for a, b in itertools.pairwise(sentences))
 
 
 def test_a_non_string_is_refused():
@@ -129,7 +143,7 @@ def test_a_non_string_is_refused():
         split_sentences(b"Plan the budget.")
 
 
-_ALPHABET = st.sampled_from(list("abcXYZ 019.,!?…'\"\n\n-*•#:;$%") + ["Dr.", "U.K.", "etc.", " e.g. ", "\r\n", "   "])
+_ALPHABET = st.sampled_from([*"abcXYZ 019.,!?…'\"\n\n-*•#:;$%", "Dr.", "U.K.", "etc.", " e.g. ", "\r\n", "   "])
 
 
 @settings(max_examples=300, deadline=None)

@@ -287,4 +287,3 @@ def explain_text(model: Classifier, text: str, top: int | None = 5) -> Explanati
         locations={term: spans for term, spans in attribution.locations.items() if term in shown or top is None},
         **function_parts,
     )
-

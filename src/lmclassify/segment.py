@@ -54,8 +54,6 @@ class Sentence:
     end: int
 
 
-
-
 def _word_set(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
