@@ -25,6 +25,10 @@ def test_public_api():
         "Prediction",
         "ModelError",
         "CorpusError",
+        "explain",
+        "analyze",
+        "Explanation",
+        "DocumentReport",
     ):
         assert hasattr(lmclassify, name)
 

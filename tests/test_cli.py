@@ -76,3 +76,31 @@ def test_invalid_utf8_on_stdin_is_replaced_not_fatal():
     result = subprocess.run([sys.executable, "-m", "lmclassify", "-"], input=b"Cut costs \xff\xfe now\n",
                             capture_output=True, check=True)
     assert result.stdout.decode().startswith("management\t")
+
+
+def test_explain_prints_the_terms_behind_each_label(capsys):
+    assert main(["--explain", "--top", "2", "Inspire the team with a bold vision."]) == 0
+    out = capsys.readouterr().out
+    assert "→ leadership" in out
+    for label in LABELS:
+        assert f"{label}: score" in out
+    assert "inspire" in out
+
+
+def test_explain_json_gives_one_object_per_text(capsys):
+    assert main(["--explain", "--json", "Cut the travel budget.", "Lead is a metal."]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["prediction"]["label"] for r in records] == ["management", "neither"]
+    assert all(len(terms) <= 5 for r in records for terms in r["contributions"].values())
+
+
+def test_explain_skips_blank_stdin_lines(monkeypatch, capsys):
+    monkeypatch.setattr(sys, "stdin", io.StringIO("Cut the travel budget.\n\nInspire the team.\n"))
+    assert main(["--explain", "-"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.count("→ ") == 2 and "1 blank line(s) were not explained" in captured.err
+
+
+def test_a_negative_top_is_a_usage_error():
+    with pytest.raises(SystemExit):
+        main(["--explain", "--top", "-1", "Plan."])

@@ -10,7 +10,7 @@ NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 
 def test_the_promised_notebooks_exist():
     names = {path.name for path in NOTEBOOKS}
-    assert {"01-explore-corpus.ipynb", "02-train-and-evaluate.ipynb"} <= names
+    assert {"01-explore-corpus.ipynb", "02-train-and-evaluate.ipynb", "03-analyse-a-document.ipynb"} <= names
 
 
 @pytest.mark.slow

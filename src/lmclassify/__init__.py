@@ -10,8 +10,10 @@ scikit-learn are imported only by the functions that need them.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from lmclassify.api import classify, classify_frame, default_model
+from lmclassify.analysis import DocumentReport
+from lmclassify.api import analyze, classify, classify_frame, default_model, explain
 from lmclassify.errors import CorpusError, ModelError
+from lmclassify.explanation import Explanation
 from lmclassify.labels import FUNCTIONS, LABELS
 from lmclassify.runtime import Classifier, Prediction, load_model
 
@@ -25,11 +27,15 @@ __all__ = [
     "LABELS",
     "Classifier",
     "CorpusError",
+    "DocumentReport",
+    "Explanation",
     "ModelError",
     "Prediction",
     "__version__",
+    "analyze",
     "classify",
     "classify_frame",
     "default_model",
+    "explain",
     "load_model",
 ]

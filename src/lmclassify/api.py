@@ -16,6 +16,9 @@ from lmclassify.runtime import Classifier, Prediction, load_model
 if TYPE_CHECKING:
     import pandas as pd
 
+    from lmclassify.analysis import DocumentReport
+    from lmclassify.explanation import Explanation
+
 _default: Classifier | None = None
 _lock = threading.Lock()
 
@@ -49,3 +52,22 @@ def classify(texts):
 def classify_frame(frame: pd.DataFrame, column: str = "text") -> pd.DataFrame:
     """Classify a DataFrame column with the default model; see :meth:`Classifier.classify_frame`."""
     return default_model().classify_frame(frame, column=column)
+
+
+def explain(text: str, top: int | None = 5) -> Explanation:
+    """Which terms of ``text`` moved each label's score, with the default model; see :meth:`Classifier.explain`.
+
+    >>> explanation = explain("Track spending against the budget every week.")
+    >>> explanation.prediction.label, explanation.contributions["management"][0][1] > 0
+    ('management', True)
+    """
+    return default_model().explain(text, top=top)
+
+
+def analyze(document: str) -> DocumentReport:
+    """Split ``document`` into sentences and classify each with the default model; see :meth:`Classifier.analyze`.
+
+    >>> analyze("Plan the budget. Inspire the team.").profile["sentence_share"].tolist()
+    [0.5, 0.5, 0.0]
+    """
+    return default_model().analyze(document)

@@ -3,6 +3,8 @@
     lmclassify "Prepare the quarterly budget."      # label, confidence, function, text
     lmclassify --json "Inspire the team."           # one JSON object per line
     lmclassify - < sentences.txt                    # one text per line from standard input
+    lmclassify --explain "Inspire the team."        # which terms moved each label's score
+    lmclassify analyze letter.md                    # whole documents, sentence by sentence (see cli_analyze)
 
 Standard input is read as UTF-8, one text per ``\\n``-terminated line; bytes that are not valid UTF-8 become U+FFFD
 rather than stopping the run. Blank input lines are not classified: they get an empty result on their own output
@@ -20,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TextIO
 
 from lmclassify.api import default_model
+from lmclassify.cli_analyze import main as analyze_documents
 from lmclassify.errors import ModelError
 from lmclassify.runtime import Classifier, Prediction, load_model
 
@@ -35,6 +38,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("texts", nargs="+", metavar="TEXT", help="text(s) to classify, or - to read lines from stdin")
     parser.add_argument("--json", action="store_true", help="print one JSON object per line")
     parser.add_argument("--model", metavar="PATH", help="a compiled model (.npz) instead of the bundled default")
+    parser.add_argument("--explain", action="store_true", help="show which terms moved each label's score")
+    parser.add_argument("--top", type=int, default=5, metavar="N", help="terms listed per label with --explain")
     return parser
 
 
@@ -69,8 +74,25 @@ def _stdin_lines() -> Iterable[str]:
     return io.TextIOWrapper(binary, encoding="utf-8", errors="replace", newline="\n")
 
 
+def _explain_stream(model: Classifier, lines: Iterable[str], as_json: bool, top: int, out: TextIO) -> int:
+    """Explain each non-blank line (a blank line between explanations in text form); return the blank count."""
+    blank = 0
+    for number, line in enumerate(line.rstrip("\r\n") for line in lines):
+        if not line.strip():
+            blank += 1
+            continue
+        explanation = model.explain(line, top=top)
+        if as_json:
+            print(json.dumps(explanation.to_dict(), ensure_ascii=False), file=out)
+        else:
+            print(("\n" if number - blank else "") + str(explanation), file=out)
+    return blank
+
+
 #: Subcommands: ``lmclassify NAME ...`` runs ``SUBCOMMANDS[NAME](remaining arguments)``. Anything else is text.
-SUBCOMMANDS: dict[str, Callable[[list[str]], int]] = {}
+SUBCOMMANDS: dict[str, Callable[[list[str]], int]] = {
+    "analyze": analyze_documents,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -82,7 +104,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def classify_texts(argv: list[str]) -> int:
     """``lmclassify [--json] [--model PATH] TEXT... | -``: classify texts given as arguments or stdin lines."""
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.top < 0:
+        parser.error("--top must be 0 or more")
     try:
         model = load_model(args.model) if args.model else default_model()
     except ModelError as error:
@@ -92,9 +117,13 @@ def classify_texts(argv: list[str]) -> int:
     if hasattr(sys.stdout, "reconfigure"):  # never fail on text that the terminal's encoding cannot show
         sys.stdout.reconfigure(errors="backslashreplace")
     try:
-        blank = _classify_stream(model, lines, args.json, sys.stdout)
+        if args.explain:
+            blank = _explain_stream(model, lines, args.json, args.top, sys.stdout)
+        else:
+            blank = _classify_stream(model, lines, args.json, sys.stdout)
     except BrokenPipeError:  # e.g. piped into `head`
         return 0
     if blank:
-        print(f"lmclassify: {blank} blank line(s) were not classified", file=sys.stderr)
+        action = "explained" if args.explain else "classified"
+        print(f"lmclassify: {blank} blank line(s) were not {action}", file=sys.stderr)
     return 0

@@ -36,6 +36,9 @@ from lmclassify.storage import sha256_of
 if TYPE_CHECKING:
     import pandas as pd
 
+    from lmclassify.analysis import DocumentReport
+    from lmclassify.explanation import Explanation
+
 FORMAT_NAME = "lmclassify-compiled-model"
 FORMAT_VERSION = 1
 METADATA_KEY = "metadata"
@@ -342,6 +345,30 @@ class Classifier:
             p.function_confidence if p and p.function_confidence is not None else math.nan for p in rows
         ]
         return result
+
+    def explain(self, text: str, top: int | None = 5) -> Explanation:
+        """Which terms of ``text`` moved each label's decision score: see :class:`lmclassify.explanation.Explanation`.
+
+        ``top`` terms per label are listed (all when ``None``); the rest are summed, so the terms plus the
+        intercept always add up to the decision score exactly.
+
+        >>> load_model(default_model_path()).explain("Inspire the team.", top=2).prediction.label
+        'leadership'
+        """
+        from lmclassify.explanation import explain_text
+
+        return explain_text(self, text, top=top)
+
+    def analyze(self, document: str) -> DocumentReport:
+        """Split ``document`` into sentences and classify each: see :class:`lmclassify.analysis.DocumentReport`.
+
+        >>> report = load_model(default_model_path()).analyze("Plan the budget. Inspire the team.")
+        >>> report.sentences["label"].tolist()
+        ['management', 'leadership']
+        """
+        from lmclassify.analysis import analyze_document
+
+        return analyze_document(self, document)
 
 
 def arrays_checksum(arrays: Mapping[str, np.ndarray]) -> str:
