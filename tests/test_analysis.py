@@ -8,6 +8,8 @@ import re
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import lmclassify
 from lmclassify import LABELS, DocumentReport, load_model
@@ -146,3 +148,14 @@ def test_module_level_analyze_uses_the_default_model(report):
 @pytest.mark.parametrize(("text", "words"), [("Plan the budget.", 3), ("Revenue rose 3.5% — a record!", 5), ("", 0)])
 def test_count_words(text, words):
     assert count_words(text) == words
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=800))
+def test_fuzz_any_document_gives_a_consistent_report(document):
+    report = lmclassify.analyze(document)
+    for row in report.sentences.itertuples():
+        assert document[row.start : row.end] == row.text and row.text.strip()
+        assert row.label in LABELS
+    shares = report.profile["sentence_share"].sum()
+    assert abs(shares - (1.0 if len(report.sentences) else 0.0)) < 1e-9

@@ -10,6 +10,8 @@ import sys
 
 import pytest
 from conftest import installed_script
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from lmclassify import LABELS
 from lmclassify.cli import SUBCOMMANDS, main
@@ -127,3 +129,14 @@ def test_console_script(files):
         check=True,
     )
     assert result.stdout.splitlines()[1].split(",")[4] == "management"
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=800), output_format=st.sampled_from(["text", "json", "csv"]))
+def test_fuzz_standard_input_never_crashes(monkeypatch, capsys, data, output_format):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+    code = main(["analyze", "--format", output_format, "-"])
+    captured = capsys.readouterr()
+    assert code in (0, 1)
+    if code == 1:  # only undecodable input may fail, and it must say so
+        assert "UTF-8" in captured.err or "utf-8" in captured.err
