@@ -44,7 +44,7 @@ from lmclassify.metrics import expected_calibration_error
 from lmclassify.resources import default_corpus_path
 from lmclassify.storage import write_atomically
 from lmclassify.tables import markdown_table
-from lmclassify.train import TrainingConfig, linear_model, split_train_test
+from lmclassify.train import CLASS_WEIGHTS, REGULARISATION, TrainingConfig, linear_model, split_train_test
 
 FEATURE_SETS: dict[str, FeatureConfig] = {
     "word 1-2": FeatureConfig(word_ngrams=(1, 2), char_ngrams=None),
@@ -54,8 +54,6 @@ FEATURE_SETS: dict[str, FeatureConfig] = {
     "word 1-2 + char 2-5 + lexicon 0.5": FeatureConfig(word_ngrams=(1, 2), char_ngrams=(2, 5), lexicon_weight=0.5),
     "word 1-2 + char 2-5 + lexicon 1": FeatureConfig(word_ngrams=(1, 2), char_ngrams=(2, 5), lexicon_weight=1.0),
 }
-REGULARISATION = (3.0, 10.0, 30.0)
-CLASS_WEIGHTS = (None, "balanced")
 CALIBRATORS = ("none", "temperature", "sigmoid", "isotonic")
 
 
@@ -213,16 +211,12 @@ def _machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, scikit-learn {sklearn.__version__}"
 
 
+_CONFIG_FORMATS = {"C": "g", "ece_uncalibrated": ".3f", "fit_seconds": ".2f", "predict_per_second": ",.0f"}
+
+
 def _markdown(report: dict[str, Any]) -> str:
     configs = pd.DataFrame(report["configurations"]).drop(columns=["params"])
     configs = configs.sort_values("macro_f1", ascending=False)
-    table = configs.assign(
-        macro_f1=configs["macro_f1"].map("{:.4f}".format),
-        macro_f1_std=configs["macro_f1_std"].map("{:.4f}".format),
-        ece_uncalibrated=configs["ece_uncalibrated"].map("{:.3f}".format),
-        fit_seconds=configs["fit_seconds"].map("{:.2f}".format),
-        predict_per_second=configs["predict_per_second"].map("{:,.0f}".format),
-    )
     calibration = pd.DataFrame(report["calibration"])
     lodo = pd.DataFrame(report["leave_one_domain_out"])
     lines = [
@@ -239,13 +233,14 @@ def _markdown(report: dict[str, Any]) -> str:
         "",
         "macro-F1 is the mean over folds (± standard deviation); ECE is the expected calibration error (10 bins) "
         "of the uncalibrated out-of-fold probabilities; fit seconds per fold include fitting the features; "
-        "predict speed is scikit-learn's (transform + predict_proba) on a held-out fold, in sentences per second.",
+        "predict speed is scikit-learn's (transform + predict_proba) on a held-out fold, in sentences per second. "
+        "Times are wall-clock on the machine named above and vary with its load: compare them within this table.",
         "",
-        markdown_table(table),
+        markdown_table(configs, floatfmt=_CONFIG_FORMATS),
         "",
         "## Probability calibration of the chosen configuration (nested 5-fold CV)",
         "",
-        markdown_table(calibration, floatfmt=".4f"),
+        markdown_table(calibration, floatfmt={"seconds": ".1f"}),
         "",
         "## Leave-one-domain-out cross-validation of the chosen configuration",
         "",

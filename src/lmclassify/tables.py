@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import numbers
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -24,12 +25,16 @@ def _cell(value: object, floatfmt: str) -> str:
     return str(value).replace("|", "\\|")
 
 
-def markdown_table(frame: pd.DataFrame, floatfmt: str = ".4f", index: bool = False) -> str:
-    """The frame as a Markdown table; numbers right-aligned, text left-aligned."""
+def markdown_table(frame: pd.DataFrame, floatfmt: str | Mapping[str, str] = ".4f", index: bool = False) -> str:
+    """The frame as a Markdown table; numbers right-aligned, text left-aligned.
+
+    ``floatfmt`` is one format for every float, or a format per column name (others use ``".4f"``).
+    """
     if index:
         frame = frame.reset_index()
     headers = [str(column) for column in frame.columns]
-    rows = [[_cell(value, floatfmt) for value in row] for row in frame.itertuples(index=False)]
+    formats = [floatfmt.get(h, ".4f") if isinstance(floatfmt, Mapping) else floatfmt for h in headers]
+    rows = [[_cell(value, fmt) for value, fmt in zip(row, formats)] for row in frame.itertuples(index=False)]
     numeric = [pd.api.types.is_numeric_dtype(frame[column]) for column in frame.columns]
     widths = [max([len(h), *(len(row[i]) for row in rows)]) for i, h in enumerate(headers)]
 

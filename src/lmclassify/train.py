@@ -74,18 +74,18 @@ class TrainingConfig:
 DEFAULT_CONFIG = TrainingConfig()
 
 
-def candidate_configs() -> list[TrainingConfig]:
-    """The grid searched by cross-validation: feature blocks x regularisation x class weighting."""
-    feature_sets = [
-        FeatureConfig(word_ngrams=(1, 2), char_ngrams=None),
-        FeatureConfig(word_ngrams=None, char_ngrams=(2, 5)),
-        FeatureConfig(word_ngrams=(1, 2), char_ngrams=(2, 5)),
-    ]
+#: Regularisation strengths and class weightings that training searches (and model selection crosses with
+#: feature sets).
+REGULARISATION = (3.0, 10.0, 30.0)
+CLASS_WEIGHTS = (None, "balanced")
+
+
+def candidate_configs(features: FeatureConfig | None = None) -> list[TrainingConfig]:
+    """The grid searched by cross-validation at training time: regularisation x class weighting, on the feature
+    set that model selection chose (``docs/model-selection.md``) unless ``features`` is given."""
+    features = DEFAULT_CONFIG.features if features is None else features
     return [
-        TrainingConfig(features=features, C=c, class_weight=weight)
-        for features in feature_sets
-        for c in (1.0, 10.0, 30.0)
-        for weight in (None, "balanced")
+        TrainingConfig(features=features, C=c, class_weight=weight) for c in REGULARISATION for weight in CLASS_WEIGHTS
     ]
 
 
