@@ -5,7 +5,7 @@ shares the datasheet promises (cue-free sentences, neither sentences with cue wo
 figures in ``data/README.md`` are this command's output on the bundled files.
 
 >>> from lmclassify.corpus import load_corpus
->>> "cue-free" in corpus_properties(load_corpus())
+>>> "Cue-free sentences" in corpus_properties(load_corpus())
 True
 """
 

@@ -7,9 +7,7 @@ works, so you can measure the model on your own documents.
 
 Without ``--data`` it evaluates the bundled corpus's test split and the bundled challenge set.
 
->>> from lmclassify.api import default_model
-from lmclassify.corpus import load_challenge_set
->>> from lmclassify.api import default_model
+>>> from lmclassify.corpus import load_challenge_set
 >>> result = evaluate(default_model(), load_challenge_set().head(30))
 >>> sorted(result)[:3]
 ['accuracy', 'confusion_matrix', 'ece']
