@@ -16,7 +16,6 @@ Without ``--data`` it evaluates the bundled corpus's test split and the bundled 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,7 @@ from lmclassify.errors import CorpusError, ModelError
 from lmclassify.labels import LABELS
 from lmclassify.metrics import format_label_metrics, function_metrics, label_metrics
 from lmclassify.runtime import Classifier, load_model
-from lmclassify.storage import write_atomically
+from lmclassify.storage import write_json_atomically
 
 
 def evaluate(model: Classifier, frame: pd.DataFrame, by: str | None = None) -> dict[str, Any]:
@@ -110,8 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         results[title] = evaluate(model, frame, by=by)
         print(format_report(results[title], title=f"{title} ({len(frame)} rows):"), end="\n\n")
     if args.json:
-        text = json.dumps(results, indent=2) + "\n"
-        write_atomically(args.json, lambda handle: handle.write(text.encode("utf-8")))
+        write_json_atomically(args.json, results)
     return 0
 
 

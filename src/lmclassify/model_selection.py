@@ -18,7 +18,6 @@ The test split is never touched. The chosen configuration is the training defaul
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import sys
@@ -42,7 +41,7 @@ from lmclassify.features import FeatureConfig, build_features
 from lmclassify.labels import LABELS
 from lmclassify.metrics import expected_calibration_error
 from lmclassify.resources import default_corpus_path
-from lmclassify.storage import write_atomically
+from lmclassify.storage import write_json_atomically, write_text_atomically
 from lmclassify.tables import markdown_table
 from lmclassify.train import CLASS_WEIGHTS, REGULARISATION, TrainingConfig, linear_model, split_train_test
 
@@ -292,10 +291,8 @@ def run(data: str | Path | None, out: str | Path, seed: int = 0) -> dict[str, An
         "leave_one_domain_out": lodo,
     }
     out = Path(out)
-    markdown = _markdown(report)
-    write_atomically(out, lambda handle: handle.write(markdown.encode("utf-8")))
-    json_text = json.dumps(report, indent=2) + "\n"
-    write_atomically(out.with_suffix(".json"), lambda handle: handle.write(json_text.encode("utf-8")))
+    write_text_atomically(out, _markdown(report))
+    write_json_atomically(out.with_suffix(".json"), report)
     print(f"chosen: {chosen.describe()}; wrote {out} and {out.with_suffix('.json')}")
     return report
 

@@ -9,6 +9,7 @@ b'hello'
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
 from collections.abc import Callable
@@ -53,3 +54,14 @@ def write_atomically(path: str | Path, write: Callable[[IO[bytes]], Any]) -> Pat
         Path(handle.name).unlink(missing_ok=True)
         raise
     return path
+
+
+def write_text_atomically(path: str | Path, text: str) -> Path:
+    """Write ``text`` as UTF-8, atomically (see :func:`write_atomically`)."""
+    data = text.encode("utf-8")
+    return write_atomically(path, lambda handle: handle.write(data))
+
+
+def write_json_atomically(path: str | Path, value: Any, **options: Any) -> Path:
+    """Write ``value`` as indented JSON with a final newline, atomically; ``options`` go to :func:`json.dumps`."""
+    return write_text_atomically(path, json.dumps(value, indent=2, **options) + "\n")

@@ -15,7 +15,6 @@ model predicts labels only.
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import sys
 import time
@@ -42,7 +41,7 @@ from lmclassify.labels import FUNCTIONS, LABELS
 from lmclassify.metrics import format_label_metrics
 from lmclassify.resources import DEFAULT_MODEL_NAME, default_corpus_path
 from lmclassify.runtime import Classifier
-from lmclassify.storage import sha256_of, write_atomically
+from lmclassify.storage import sha256_of, write_atomically, write_json_atomically
 
 EQUIVALENCE_TOLERANCE = 1e-9
 MAX_ITER = 5000
@@ -214,8 +213,7 @@ def train(
     model_path = save_compiled(out / f"{name}.npz", arrays, compiled_metadata)
     write_atomically(out / f"{name}.joblib", lambda handle: joblib.dump(reference, handle, compress=3))
     sidecar = {**compiled_metadata, "file_sha256": sha256_of(model_path)}
-    json_text = json.dumps(sidecar, indent=2, sort_keys=True) + "\n"
-    write_atomically(out / f"{name}.json", lambda handle: handle.write(json_text.encode("utf-8")))
+    write_json_atomically(out / f"{name}.json", sidecar, sort_keys=True)
     print(f"chosen: {config.describe()} (temperature {compiled_metadata['temperature']:.3f})")
     print(format_label_metrics(metrics["test"], title=f"test split ({len(test_rows)} rows):"))
     if "function" in metrics["test"]:
