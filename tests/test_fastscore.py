@@ -257,3 +257,35 @@ def test_first_invalid_finds_the_first_bad_item():
     assert first_invalid(["a", " \u3000\n", None]) == 1
     assert first_invalid(["a", None, ""]) == 1
     assert first_invalid(["\x00"]) == -1  # NUL is not whitespace
+
+
+def test_predictions_built_in_c_equal_those_built_in_python(corpus):
+    model = load_model(default_model_path())
+    if not model.accelerated:
+        pytest.skip("the C extension is not in use")
+    table = model._probability_table(corpus["text"].tolist()[:500])
+    built = runtime._fastscore.build_predictions(table, runtime.Prediction, *model._prediction_layout)
+    assert built == model._predictions_from_table(table)
+    assert all(type(p) is runtime.Prediction for p in built)
+    with pytest.raises(TypeError, match="does not support item assignment"):
+        built[0].scores["management"] = 0.0
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        lambda table, layout: (table[:, 0], runtime.Prediction, *layout),  # 1-D
+        lambda table, layout: (table.astype(np.float32), runtime.Prediction, *layout),
+        lambda table, layout: (table, "not a type", *layout),
+        lambda table, layout: (table, runtime.Prediction, layout[0], (99, 0, 1), layout[2]),
+        lambda table, layout: (table, runtime.Prediction, layout[0], layout[1], ((("a",), 0, 5), None, None)),
+        lambda table, layout: (table, runtime.Prediction, layout[0], layout[1]),
+    ],
+)
+def test_build_predictions_refuses_bad_arguments(arguments):
+    model = load_model(default_model_path())
+    if not model.accelerated:
+        pytest.skip("the C extension is not in use")
+    table = model._probability_table(["Plan the budget.", "Inspire the team."])
+    with pytest.raises((TypeError, ValueError)):
+        runtime._fastscore.build_predictions(*arguments(table, model._prediction_layout))

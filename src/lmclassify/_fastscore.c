@@ -48,6 +48,9 @@ static inline int is_word(Py_UCS4 c) {
 
 static inline int is_space(Py_UCS4 c) { return Py_UNICODE_ISSPACE(c); }
 
+/* One-byte text prepared through a table: whitespace becomes ' ' and, for ASCII text, A-Z become a-z. */
+static Py_UCS4 latin1_spaced[256], ascii_lowered_spaced[256];
+
 static inline uint64_t hash_step(uint64_t h, Py_UCS4 c) { return (h ^ (uint64_t)c) * HASH_PRIME; }
 
 /* The key of a term or gram. A string of at most 8 ASCII code points is its own key (7 bits a code point, the
@@ -75,6 +78,23 @@ static inline void key_add(KeyState *k, Py_UCS4 c) {
             k->exact |= (uint64_t)c << (7 * k->n);
         else
             k->is_exact = 0;
+    }
+    k->hash = hash_step(k->hash, c);
+    k->n++;
+}
+
+/* The same key for a contiguous gram starting at `gram`, hashing only once the gram stops being short ASCII
+ * (char n-grams of ASCII text never need a hash). */
+static inline void key_add_contiguous(KeyState *k, const Py_UCS4 *gram, Py_UCS4 c) {
+    if (k->is_exact) {
+        if (c < 128 && k->n < 8) {
+            k->exact |= (uint64_t)c << (7 * k->n);
+            k->n++;
+            return;
+        }
+        k->is_exact = 0;
+        k->hash = HASH_INIT;
+        for (Py_ssize_t i = 0; i < k->n; i++) k->hash = hash_step(k->hash, gram[i]);
     }
     k->hash = hash_step(k->hash, c);
     k->n++;
@@ -263,8 +283,8 @@ typedef struct {
     Py_ssize_t n_touched;
     double *block_sums;
     double *scores;
-    const double *weights; /* the scorer's, features x outputs */
-    const double *idf;
+    const double *rows; /* the scorer's feature rows */
+    Py_ssize_t stride;
     Py_ssize_t n_outputs;
 } Scratch;
 
@@ -322,16 +342,13 @@ static int ensure_tokens(Scratch *w, Py_ssize_t count) {
     return 0;
 }
 
-/* Count one occurrence of a feature. The first time a text touches it, its weights row is fetched into the cache
- * ahead of the scoring loop, which would otherwise wait on memory for every feature. */
+/* Count one occurrence of a feature. The first time a text touches it, its row (weights and idf) is fetched into
+ * the cache ahead of the scoring loop, which would otherwise wait on memory for every feature. */
 static inline void count_column(Scratch *w, Py_ssize_t column) {
     if (w->counts[column]++ == 0) {
         w->touched[w->n_touched++] = column;
-        const double *row = w->weights + column * w->n_outputs;
-        PREFETCH(w->idf + column);
-        PREFETCH(row);
-        PREFETCH(row + w->n_outputs - 1);
-        if (w->n_outputs > 8) PREFETCH(row + 8);
+        const double *row = w->rows + column * w->stride;
+        for (Py_ssize_t k = 0; k < w->stride; k += 8) PREFETCH(row + k);
     }
 }
 
@@ -343,8 +360,13 @@ typedef struct {
     Py_ssize_t n_features;
     Py_ssize_t n_outputs;
     unsigned char *block_of; /* feature -> block */
-    Py_buffer idf, weights, intercepts;
-    int have_idf, have_weights, have_intercepts;
+    /* One row a feature: its weight for each output, then its idf, padded to whole 64-byte cache lines, so that
+     * everything scoring needs about a feature arrives with one or two cache lines. */
+    void *rows_memory;
+    double *rows;
+    Py_ssize_t stride;
+    Py_buffer intercepts;
+    int have_intercepts;
     Py_ssize_t n_heads;
     Py_ssize_t *head_start, *head_stop;
     double *head_temperature;
@@ -360,6 +382,7 @@ typedef struct {
     size_t slot;
     const Py_UCS4 *gram;
     Py_ssize_t n;
+    Py_ssize_t column;
 } Queued;
 
 typedef struct {
@@ -373,8 +396,22 @@ typedef struct {
     Py_ssize_t first, n; /* tokens first..first+n-1 */
 } WordQueued;
 
-static inline void word_queue_flush(const Block *block, Scratch *w, const WordQueued *queue, int count) {
+/* Word n-grams are mostly longer than 8 code points, so a match must be confirmed against the stored term: first
+ * find each gram's candidate slot (already prefetched) and prefetch its term, then confirm and count. */
+static inline void word_queue_flush(const Block *block, Scratch *w, WordQueued *queue, int count) {
     for (int q = 0; q < count; q++) {
+        size_t i = queue[q].slot;
+        for (;;) {
+            const Slot *slot = &block->slots[i];
+            if (slot->start == 0 || slot->key == queue[q].key) break;
+            i = (i + 1) & block->mask;
+        }
+        queue[q].slot = i;
+        if (block->slots[i].start != 0 && (queue[q].key & HASHED_KEY)) PREFETCH(block->pool + block->slots[i].start);
+    }
+    for (int q = 0; q < count; q++) {
+        const Slot *slot = &block->slots[queue[q].slot];
+        if (slot->start == 0) continue;
         Py_ssize_t column = lookup_word_gram(block, queue[q].key, queue[q].slot, w->text, w->token_starts,
                                              w->token_lengths, queue[q].first, queue[q].n);
         if (column >= 0) count_column(w, column);
@@ -427,12 +464,15 @@ static int word_block_counts(const Block *block, Scratch *w, Py_ssize_t length) 
     return 0;
 }
 
+/* Look the queued grams up (their slots were prefetched), prefetch the counts they will raise, then count. */
 static inline void queue_flush(const Block *block, Scratch *w, Queue *queue) {
     for (int q = 0; q < queue->count; q++) {
-        const Queued *gram = &queue->grams[q];
-        Py_ssize_t column = lookup_contiguous(block, gram->key, gram->slot, gram->gram, gram->n);
-        if (column >= 0) count_column(w, column);
+        Queued *gram = &queue->grams[q];
+        gram->column = lookup_contiguous(block, gram->key, gram->slot, gram->gram, gram->n);
+        if (gram->column >= 0) PREFETCH(&w->counts[gram->column]);
     }
+    for (int q = 0; q < queue->count; q++)
+        if (queue->grams[q].column >= 0) count_column(w, queue->grams[q].column);
     queue->count = 0;
 }
 
@@ -466,7 +506,7 @@ static void char_wb_block_counts(const Block *block, Scratch *w, Py_ssize_t leng
         KeyState state;
         if (max_n >= padded_length) { /* a short word counts once, whole */
             key_start(&state);
-            for (Py_ssize_t k = 0; k < padded_length; k++) key_add(&state, padded[k]);
+            for (Py_ssize_t k = 0; k < padded_length; k++) key_add_contiguous(&state, padded, padded[k]);
             queue_push(block, w, &queue, key_of(&state), padded, padded_length);
         }
         Py_ssize_t longest = max_n < padded_length - 1 ? max_n : padded_length - 1;
@@ -475,7 +515,7 @@ static void char_wb_block_counts(const Block *block, Scratch *w, Py_ssize_t leng
             key_start(&state);
             Py_ssize_t top = longest < padded_length - s ? longest : padded_length - s;
             for (Py_ssize_t n = 1; n <= top; n++) {
-                key_add(&state, padded[s + n - 1]);
+                key_add_contiguous(&state, padded + s, padded[s + n - 1]);
                 if (n >= min_n) queue_push(block, w, &queue, key_of(&state), padded + s, n);
             }
         }
@@ -490,16 +530,20 @@ static int score_text(const Scorer *self, Scratch *w, int kind, const void *data
     if (ensure_text(w, length) < 0) return -1;
     Py_UCS4 *text = w->text;
     text[0] = ' ';
-    for (Py_ssize_t i = 0; i < length; i++) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if (lower_ascii && c >= 'A' && c <= 'Z') c += 'a' - 'A';
-        if (is_space(c)) c = ' ';
-        text[i + 1] = c;
+    if (kind == PyUnicode_1BYTE_KIND) {
+        const Py_UCS1 *bytes = data;
+        const Py_UCS4 *table = lower_ascii ? ascii_lowered_spaced : latin1_spaced;
+        for (Py_ssize_t i = 0; i < length; i++) text[i + 1] = table[bytes[i]];
+    } else {
+        for (Py_ssize_t i = 0; i < length; i++) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, i);
+            text[i + 1] = is_space(c) ? ' ' : c;
+        }
     }
     text[length + 1] = ' ';
     w->n_touched = 0;
-    w->weights = self->weights.buf;
-    w->idf = self->idf.buf;
+    w->rows = self->rows;
+    w->stride = self->stride;
     w->n_outputs = self->n_outputs;
     int failed = 0;
     for (Py_ssize_t b = 0; b < self->n_blocks; b++) {
@@ -513,22 +557,22 @@ static int score_text(const Scorer *self, Scratch *w, int kind, const void *data
             char_wb_block_counts(block, w, length);
         }
     }
-    const double *idf = self->idf.buf, *weights = self->weights.buf, *intercepts = self->intercepts.buf;
+    const double *rows = self->rows, *intercepts = self->intercepts.buf;
+    const Py_ssize_t n_outputs = self->n_outputs, stride = self->stride;
     for (Py_ssize_t b = 0; b < self->n_blocks; b++) w->block_sums[b] = 0.0;
     for (Py_ssize_t t = 0; t < w->n_touched; t++) {
         Py_ssize_t column = w->touched[t];
         const Block *block = &self->blocks[self->block_of[column]];
         double value = (double)w->counts[column];
         w->counts[column] = 0;
-        if (block->sublinear) value = log(value) + 1.0;
-        value *= idf[column];
+        if (block->sublinear) value = value == 1.0 ? 1.0 : log(value) + 1.0; /* log(1) + 1 is exactly 1 */
+        value *= rows[column * stride + n_outputs]; /* idf */
         w->values[t] = value;
         w->block_sums[self->block_of[column]] += value * value;
     }
     if (failed) return -1;
     for (Py_ssize_t b = 0; b < self->n_blocks; b++) w->block_sums[b] = sqrt(w->block_sums[b]);
-    const Py_ssize_t n_outputs = self->n_outputs;
-    double *scores = w->scores;
+    double *restrict scores = w->scores;
     for (Py_ssize_t k = 0; k < n_outputs; k++) scores[k] = 0.0;
     for (Py_ssize_t t = 0; t < w->n_touched; t++) {
         Py_ssize_t column = w->touched[t];
@@ -537,7 +581,7 @@ static int score_text(const Scorer *self, Scratch *w, int kind, const void *data
         double value = w->values[t];
         if (block->normalised) value /= w->block_sums[b];
         value *= block->weight;
-        const double *row = weights + column * n_outputs;
+        const double *restrict row = rows + column * stride;
         for (Py_ssize_t k = 0; k < n_outputs; k++) scores[k] += value * row[k];
     }
     for (Py_ssize_t k = 0; k < n_outputs; k++) scores[k] += intercepts[k];
@@ -607,8 +651,7 @@ static void Scorer_dealloc(Scorer *self) {
         for (Py_ssize_t b = 0; b < self->n_blocks; b++) block_free(&self->blocks[b]);
         PyMem_Free(self->blocks);
     }
-    if (self->have_idf) PyBuffer_Release(&self->idf);
-    if (self->have_weights) PyBuffer_Release(&self->weights);
+    PyMem_Free(self->rows_memory);
     if (self->have_intercepts) PyBuffer_Release(&self->intercepts);
     PyMem_Free(self->block_of);
     PyMem_Free(self->head_start);
@@ -701,17 +744,36 @@ static int Scorer_init(Scorer *self, PyObject *args, PyObject *kwargs) {
     }
     for (Py_ssize_t b = 0; b < n_blocks; b++)
         memset(self->block_of + self->blocks[b].offset, (int)b, (size_t)self->blocks[b].n_columns);
-    if (get_double_buffer(idf, &self->idf, offset, 0, "idf") < 0) goto done;
-    self->have_idf = 1;
+    Py_buffer idf_view, weights_view;
+    if (get_double_buffer(idf, &idf_view, offset, 0, "idf") < 0) goto done;
     if (get_double_buffer(intercepts, &self->intercepts, -1, 0, "intercepts") < 0) goto done;
     self->have_intercepts = 1;
     self->n_outputs = self->intercepts.len / 8;
-    if (self->n_outputs < 1 || offset > PY_SSIZE_T_MAX / 8 / self->n_outputs) {
-        PyErr_SetString(PyExc_ValueError, "a model needs at least one output");
+    self->stride = (self->n_outputs + 1 + 7) / 8 * 8;
+    if (self->n_outputs < 1 || self->n_outputs > 1 << 20 || offset > PY_SSIZE_T_MAX / 16 / self->stride) {
+        PyErr_SetString(PyExc_ValueError, "a model needs at least one output (and not too many)");
+        PyBuffer_Release(&idf_view);
         goto done;
     }
-    if (get_double_buffer(weights, &self->weights, offset * self->n_outputs, 0, "weights") < 0) goto done;
-    self->have_weights = 1;
+    if (get_double_buffer(weights, &weights_view, offset * self->n_outputs, 0, "weights") < 0) {
+        PyBuffer_Release(&idf_view);
+        goto done;
+    }
+    self->rows_memory = PyMem_Calloc((size_t)(offset * self->stride + 8), sizeof(double));
+    if (!self->rows_memory) {
+        PyBuffer_Release(&idf_view);
+        PyBuffer_Release(&weights_view);
+        PyErr_NoMemory();
+        goto done;
+    }
+    self->rows = (double *)(((uintptr_t)self->rows_memory + 63) & ~(uintptr_t)63);
+    for (Py_ssize_t f = 0; f < offset; f++) {
+        memcpy(self->rows + f * self->stride, (const double *)weights_view.buf + f * self->n_outputs,
+               (size_t)self->n_outputs * sizeof(double));
+        self->rows[f * self->stride + self->n_outputs] = ((const double *)idf_view.buf)[f];
+    }
+    PyBuffer_Release(&idf_view);
+    PyBuffer_Release(&weights_view);
     PyObject *head_list = PySequence_Fast(heads, "heads must be a sequence");
     if (!head_list) goto done;
     self->n_heads = PySequence_Fast_GET_SIZE(head_list);
@@ -908,8 +970,136 @@ static PyObject *first_invalid(PyObject *module, PyObject *texts) {
     return PyLong_FromLong(-1);
 }
 
+static PyObject *name_label, *name_confidence, *name_scores, *name_function, *name_function_confidence;
+
+
+/* One prediction from one row of probabilities; see build_predictions. */
+static PyObject *prediction_of_row(PyTypeObject *type, PyObject *empty, const double *row, PyObject *labels,
+                                   const Py_ssize_t *label_columns, PyObject *function_heads) {
+    Py_ssize_t n_labels = PyTuple_GET_SIZE(labels), best = 0;
+    for (Py_ssize_t j = 1; j < n_labels; j++)
+        if (row[label_columns[j]] > row[label_columns[best]]) best = j;
+    PyObject *scores = PyDict_New();
+    if (!scores) return NULL;
+    for (Py_ssize_t j = 0; j < n_labels; j++) {
+        PyObject *value = PyFloat_FromDouble(row[label_columns[j]]);
+        if (!value || PyDict_SetItem(scores, PyTuple_GET_ITEM(labels, j), value) < 0) {
+            Py_XDECREF(value);
+            Py_DECREF(scores);
+            return NULL;
+        }
+        Py_DECREF(value);
+    }
+    PyObject *proxy = PyDictProxy_New(scores);
+    Py_DECREF(scores);
+    if (!proxy) return NULL;
+    PyObject *function = Py_None, *function_confidence = Py_None;
+    PyObject *head = PyTuple_GET_ITEM(function_heads, best);
+    if (head != Py_None) {
+        PyObject *classes = PyTuple_GET_ITEM(head, 0);
+        Py_ssize_t start = PyLong_AsSsize_t(PyTuple_GET_ITEM(head, 1));
+        Py_ssize_t stop = PyLong_AsSsize_t(PyTuple_GET_ITEM(head, 2));
+        Py_ssize_t chosen = start;
+        for (Py_ssize_t k = start + 1; k < stop; k++)
+            if (row[k] > row[chosen]) chosen = k;
+        function = PyTuple_GET_ITEM(classes, chosen - start);
+        function_confidence = PyFloat_FromDouble(row[chosen]);
+    } else {
+        Py_INCREF(function_confidence);
+    }
+    PyObject *confidence = PyFloat_FromDouble(row[label_columns[best]]);
+    PyObject *prediction = NULL;
+    if (function_confidence && confidence) prediction = PyBaseObject_Type.tp_new(type, empty, NULL);
+    if (prediction && (PyObject_GenericSetAttr(prediction, name_label, PyTuple_GET_ITEM(labels, best)) < 0 ||
+                       PyObject_GenericSetAttr(prediction, name_confidence, confidence) < 0 ||
+                       PyObject_GenericSetAttr(prediction, name_scores, proxy) < 0 ||
+                       PyObject_GenericSetAttr(prediction, name_function, function) < 0 ||
+                       PyObject_GenericSetAttr(prediction, name_function_confidence, function_confidence) < 0))
+        Py_CLEAR(prediction);
+    Py_DECREF(proxy);
+    Py_XDECREF(confidence);
+    Py_XDECREF(function_confidence);
+    return prediction;
+}
+
+PyDoc_STRVAR(build_predictions_doc,
+             "build_predictions(table, prediction_type, labels, label_columns, function_heads, /)\n--\n\n"
+             "A list with one prediction per row of ``table`` (a C-contiguous float64 array of every head's\n"
+             "probabilities, one row per text). ``labels`` is a tuple of label names and ``label_columns`` a tuple\n"
+             "of their columns in ``table``; ``function_heads`` has, for each label, ``None`` or a tuple\n"
+             "``(classes, start, stop)`` naming that label's function classes and their columns. Each prediction is\n"
+             "made with ``object.__new__(prediction_type)`` and given the attributes label, confidence, scores (a\n"
+             "read-only mapping label -> probability), function and function_confidence, as Prediction has them.");
+
+static PyObject *build_predictions(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 5) {
+        PyErr_SetString(PyExc_TypeError, "build_predictions() takes exactly 5 arguments");
+        return NULL;
+    }
+    PyObject *type = args[1], *labels = args[2], *columns = args[3], *heads = args[4];
+    if (!PyType_Check(type) || !PyTuple_Check(labels) || !PyTuple_Check(columns) || !PyTuple_Check(heads) ||
+        PyTuple_GET_SIZE(labels) < 1 || PyTuple_GET_SIZE(columns) != PyTuple_GET_SIZE(labels) ||
+        PyTuple_GET_SIZE(heads) != PyTuple_GET_SIZE(labels)) {
+        PyErr_SetString(PyExc_TypeError, "build_predictions() needs a type and three tuples as long as the labels");
+        return NULL;
+    }
+    Py_buffer view;
+    if (PyObject_GetBuffer(args[0], &view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT | PyBUF_ND) < 0) return NULL;
+    PyObject *result = NULL, *empty = NULL;
+    Py_ssize_t n_labels = PyTuple_GET_SIZE(labels);
+    Py_ssize_t *label_columns = PyMem_Calloc((size_t)n_labels, sizeof(Py_ssize_t));
+    if (!label_columns) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (view.ndim != 2 || view.itemsize != 8 || strcmp(view.format ? view.format : "B", "d") != 0) {
+        PyErr_SetString(PyExc_TypeError, "table must be a 2-D C-contiguous float64 array");
+        goto done;
+    }
+    Py_ssize_t n_rows = view.shape[0], width = view.shape[1];
+    for (Py_ssize_t j = 0; j < n_labels; j++) {
+        label_columns[j] = PyLong_AsSsize_t(PyTuple_GET_ITEM(columns, j));
+        if (label_columns[j] == -1 && PyErr_Occurred()) goto done;
+        if (label_columns[j] < 0 || label_columns[j] >= width) {
+            PyErr_SetString(PyExc_ValueError, "a label column is outside the table");
+            goto done;
+        }
+        PyObject *head = PyTuple_GET_ITEM(heads, j);
+        if (head == Py_None) continue;
+        if (!PyTuple_Check(head) || PyTuple_GET_SIZE(head) != 3 || !PyTuple_Check(PyTuple_GET_ITEM(head, 0))) {
+            PyErr_SetString(PyExc_TypeError, "a function head must be None or (classes, start, stop)");
+            goto done;
+        }
+        Py_ssize_t start = PyLong_AsSsize_t(PyTuple_GET_ITEM(head, 1));
+        Py_ssize_t stop = PyLong_AsSsize_t(PyTuple_GET_ITEM(head, 2));
+        if (PyErr_Occurred()) goto done;
+        if (start < 0 || stop > width || stop <= start || PyTuple_GET_SIZE(PyTuple_GET_ITEM(head, 0)) != stop - start) {
+            PyErr_SetString(PyExc_ValueError, "a function head's columns do not fit the table or its classes");
+            goto done;
+        }
+    }
+    empty = PyTuple_New(0);
+    result = empty ? PyList_New(n_rows) : NULL;
+    if (!result) goto done;
+    for (Py_ssize_t i = 0; i < n_rows; i++) {
+        PyObject *prediction = prediction_of_row((PyTypeObject *)type, empty, (const double *)view.buf + i * width,
+                                                 labels, label_columns, heads);
+        if (!prediction) {
+            Py_CLEAR(result);
+            goto done;
+        }
+        PyList_SET_ITEM(result, i, prediction);
+    }
+done:
+    Py_XDECREF(empty);
+    PyMem_Free(label_columns);
+    PyBuffer_Release(&view);
+    return result;
+}
+
 static PyMethodDef module_methods[] = {
     {"first_invalid", (PyCFunction)first_invalid, METH_O, first_invalid_doc},
+    {"build_predictions", (PyCFunction)(void (*)(void))build_predictions, METH_FASTCALL, build_predictions_doc},
     {NULL, NULL, 0, NULL},
 };
 
@@ -923,7 +1113,17 @@ static struct PyModuleDef module_def = {
 
 PyMODINIT_FUNC PyInit__fastscore(void) {
     for (int c = 0; c < 128; c++) ascii_word[c] = Py_UNICODE_ISALNUM((Py_UCS4)c) || c == '_';
+    for (int c = 0; c < 256; c++) {
+        latin1_spaced[c] = is_space((Py_UCS4)c) ? ' ' : (Py_UCS4)c;
+        ascii_lowered_spaced[c] = (c >= 'A' && c <= 'Z') ? (Py_UCS4)(c + 'a' - 'A') : latin1_spaced[c];
+    }
     if (PyType_Ready(&ScorerType) < 0) return NULL;
+    name_label = PyUnicode_InternFromString("label");
+    name_confidence = PyUnicode_InternFromString("confidence");
+    name_scores = PyUnicode_InternFromString("scores");
+    name_function = PyUnicode_InternFromString("function");
+    name_function_confidence = PyUnicode_InternFromString("function_confidence");
+    if (!name_label || !name_confidence || !name_scores || !name_function || !name_function_confidence) return NULL;
     PyObject *module = PyModule_Create(&module_def);
     if (!module) return NULL;
     Py_INCREF(&ScorerType);

@@ -306,6 +306,11 @@ class Classifier:
             if name.startswith("function:")
         }
         self._scorer = self._extension_scorer() if extension_available() else None
+        self._prediction_layout = (  # for _fastscore.build_predictions: labels, their columns, function heads
+            self.labels,
+            tuple(self._label_columns),
+            tuple(self._function_heads.get(label) for label in self.labels),
+        )
 
     def _extension_scorer(self) -> Any:
         """The model loaded into the C scorer, or ``None`` when a block uses something only Python implements."""
@@ -442,7 +447,10 @@ class Classifier:
         predictions: list[Prediction] = []
         with _collection_paused(len(texts) >= _CHUNK):
             for start, stop in self._fill(texts, table):
-                predictions += self._predictions_from_table(table[start:stop])
+                if self._scorer is not None:
+                    predictions += _fastscore.build_predictions(table[start:stop], Prediction, *self._prediction_layout)
+                else:
+                    predictions += self._predictions_from_table(table[start:stop])
         return predictions
 
     def _predictions_from_table(self, table: np.ndarray) -> list[Prediction]:
