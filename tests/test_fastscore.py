@@ -289,3 +289,19 @@ def test_build_predictions_refuses_bad_arguments(arguments):
     table = model._probability_table(["Plan the budget.", "Inspire the team."])
     with pytest.raises((TypeError, ValueError)):
         runtime._fastscore.build_predictions(*arguments(table, model._prediction_layout))
+
+
+def test_a_lower_method_that_empties_the_list_is_caught():
+    model = load_model(default_model_path())
+    if not model.accelerated:
+        pytest.skip("the C extension is not in use")
+    texts: list[str] = []
+
+    class Meddling(str):
+        def lower(self):
+            texts.clear()
+            return str.lower(self)
+
+    texts.extend([Meddling("Plan the budget."), "Inspire the team."])
+    with pytest.raises(RuntimeError, match="changed size"):
+        model._scorer.score_into(texts, 0, 2, np.empty((2, model._scorer.n_outputs)))

@@ -38,6 +38,12 @@
 #define PREFETCH(address) ((void)0)
 #endif
 
+#if defined(_MSC_VER)
+#define RESTRICT __restrict
+#else
+#define RESTRICT restrict
+#endif
+
 /* ------------------------------------------------------------------------------------------- characters */
 static unsigned char ascii_word[128];
 
@@ -572,7 +578,7 @@ static int score_text(const Scorer *self, Scratch *w, int kind, const void *data
     }
     if (failed) return -1;
     for (Py_ssize_t b = 0; b < self->n_blocks; b++) w->block_sums[b] = sqrt(w->block_sums[b]);
-    double *restrict scores = w->scores;
+    double *RESTRICT scores = w->scores;
     for (Py_ssize_t k = 0; k < n_outputs; k++) scores[k] = 0.0;
     for (Py_ssize_t t = 0; t < w->n_touched; t++) {
         Py_ssize_t column = w->touched[t];
@@ -581,7 +587,7 @@ static int score_text(const Scorer *self, Scratch *w, int kind, const void *data
         double value = w->values[t];
         if (block->normalised) value /= w->block_sums[b];
         value *= block->weight;
-        const double *restrict row = rows + column * stride;
+        const double *RESTRICT row = rows + column * stride;
         for (Py_ssize_t k = 0; k < n_outputs; k++) scores[k] += value * row[k];
     }
     for (Py_ssize_t k = 0; k < n_outputs; k++) scores[k] += intercepts[k];
@@ -886,7 +892,13 @@ static PyObject *Scorer_score_into(Scorer *self, PyObject *args) {
     PyObject *result = NULL;
     for (; prepared < n; prepared++) {
         Item *item = &items[prepared];
-        item->text = prepared_text(PyList_GET_ITEM(texts, start + prepared), start + prepared, &item->lower_ascii);
+        if (start + prepared >= PyList_GET_SIZE(texts)) { /* a str subclass's lower() emptied the list */
+            PyErr_SetString(PyExc_RuntimeError, "the list of texts changed size while it was being scored");
+            goto done;
+        }
+        PyObject *text = Py_NewRef(PyList_GET_ITEM(texts, start + prepared));
+        item->text = prepared_text(text, start + prepared, &item->lower_ascii);
+        Py_DECREF(text);
         if (!item->text) goto done;
         item->kind = PyUnicode_KIND(item->text);
         item->data = PyUnicode_DATA(item->text);
