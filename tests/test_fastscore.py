@@ -305,3 +305,18 @@ def test_a_lower_method_that_empties_the_list_is_caught():
     texts.extend([Meddling("Plan the budget."), "Inspire the team."])
     with pytest.raises(RuntimeError, match="changed size"):
         model._scorer.score_into(texts, 0, 2, np.empty((2, model._scorer.n_outputs)))
+
+
+def test_the_word_cache_gives_the_same_results_when_full_and_at_its_length_limit(monkeypatch):
+    model = load_model(default_model_path())
+    if not model.accelerated:
+        pytest.skip("the C extension is not in use")
+    monkeypatch.setenv(PURE_PYTHON_VARIABLE, "1")
+    pure = load_model(default_model_path())
+    generator = random.Random(7)
+    letters = "abcdefghijklmnopqrstuvwxyzé"
+    pool = ["".join(generator.choice(letters) for _ in range(generator.randint(1, 17))) for _ in range(25_000)]
+    pool += ["a" * 14, "b" * 15, "budgeting" * 2, "plan"]  # padded lengths 16 (cached) and 17 (not)
+    texts = [" ".join(generator.choice(pool) for _ in range(120)) for _ in range(300)]  # more words than the cache
+    np.testing.assert_allclose(model.predict_proba(texts), pure.predict_proba(texts), rtol=0, atol=1e-13)
+    assert model.classify(texts[:50]) == [model.classify(text) for text in texts[:50]]  # warm and cold caches agree

@@ -292,7 +292,25 @@ typedef struct {
     const double *rows; /* the scorer's feature rows */
     Py_ssize_t stride;
     Py_ssize_t n_outputs;
+    /* Word cache: the char_wb columns a short word hits depend on the word alone, and common words come back
+     * in text after text, so the columns found for a word are kept and replayed when it comes back. */
+    uint32_t *cache_slots; /* entry index + 1; 0 = empty. NULL when the cache could not be allocated */
+    struct CachedWord *cache_entries;
+    Py_ssize_t n_cached;
+    Py_UCS4 *cache_words; /* WORD_CACHE_LONGEST code points an entry */
+    int32_t *cache_hits;
+    Py_ssize_t n_cache_hits, cache_hits_capacity;
 } Scratch;
+
+#define WORD_CACHE_SLOTS 32768 /* a power of two */
+#define WORD_CACHE_ENTRIES 16384
+#define WORD_CACHE_LONGEST 16 /* longest padded word cached */
+#define WORD_CACHE_HITS (1 << 20) /* most columns kept over all entries */
+
+typedef struct CachedWord {
+    uint64_t hash;
+    Py_ssize_t block, length, first_hit, n_hits;
+} CachedWord;
 
 static void scratch_free(Scratch *w) {
     if (!w) return;
@@ -304,6 +322,10 @@ static void scratch_free(Scratch *w) {
     free(w->values);
     free(w->block_sums);
     free(w->scores);
+    free(w->cache_slots);
+    free(w->cache_entries);
+    free(w->cache_words);
+    free(w->cache_hits);
     free(w);
 }
 
@@ -319,6 +341,17 @@ static Scratch *scratch_new(Py_ssize_t n_features, Py_ssize_t n_blocks, Py_ssize
     if (!w->counts || !w->touched || !w->values || !w->block_sums || !w->scores) {
         scratch_free(w);
         return NULL;
+    }
+    w->cache_slots = calloc(WORD_CACHE_SLOTS, sizeof(uint32_t));
+    w->cache_entries = malloc(WORD_CACHE_ENTRIES * sizeof(CachedWord));
+    w->cache_words = malloc((size_t)WORD_CACHE_ENTRIES * WORD_CACHE_LONGEST * sizeof(Py_UCS4));
+    if (!w->cache_slots || !w->cache_entries || !w->cache_words) { /* the cache is optional */
+        free(w->cache_slots);
+        free(w->cache_entries);
+        free(w->cache_words);
+        w->cache_slots = NULL;
+        w->cache_entries = NULL;
+        w->cache_words = NULL;
     }
     return w;
 }
@@ -394,6 +427,8 @@ typedef struct {
 typedef struct {
     Queued grams[QUEUE_LENGTH];
     int count;
+    int record; /* append the columns found to the word cache's hits */
+    int overflowed; /* the hits did not fit: the word is not cached */
 } Queue;
 
 typedef struct {
@@ -471,14 +506,31 @@ static int word_block_counts(const Block *block, Scratch *w, Py_ssize_t length) 
 }
 
 /* Look the queued grams up (their slots were prefetched), prefetch the counts they will raise, then count. */
+static int record_hit(Scratch *w, Py_ssize_t column) {
+    if (w->n_cache_hits == w->cache_hits_capacity) {
+        if (w->cache_hits_capacity >= WORD_CACHE_HITS) return -1;
+        Py_ssize_t capacity = w->cache_hits_capacity ? w->cache_hits_capacity * 2 : 4096;
+        int32_t *hits = realloc(w->cache_hits, (size_t)capacity * sizeof(int32_t));
+        if (!hits) return -1;
+        w->cache_hits = hits;
+        w->cache_hits_capacity = capacity;
+    }
+    w->cache_hits[w->n_cache_hits++] = (int32_t)column;
+    return 0;
+}
+
 static inline void queue_flush(const Block *block, Scratch *w, Queue *queue) {
     for (int q = 0; q < queue->count; q++) {
         Queued *gram = &queue->grams[q];
         gram->column = lookup_contiguous(block, gram->key, gram->slot, gram->gram, gram->n);
         if (gram->column >= 0) PREFETCH(&w->counts[gram->column]);
     }
-    for (int q = 0; q < queue->count; q++)
-        if (queue->grams[q].column >= 0) count_column(w, queue->grams[q].column);
+    for (int q = 0; q < queue->count; q++) {
+        Py_ssize_t column = queue->grams[q].column;
+        if (column < 0) continue;
+        count_column(w, column);
+        if (queue->record && !queue->overflowed && record_hit(w, column) < 0) queue->overflowed = 1;
+    }
     queue->count = 0;
 }
 
@@ -493,12 +545,33 @@ static inline void queue_push(const Block *block, Scratch *w, Queue *queue, uint
     PREFETCH(&block->slots[slot->slot]);
 }
 
-/* Count the n-grams of one char_wb block in the prepared text. */
-static void char_wb_block_counts(const Block *block, Scratch *w, Py_ssize_t length) {
+/* The word cache entry of a padded word of a block, or NULL. */
+static inline const CachedWord *cached_word(const Scratch *w, Py_ssize_t block_index, uint64_t hash,
+                                            const Py_UCS4 *padded, Py_ssize_t length, size_t *slot) {
+    size_t i = (size_t)((hash * 0x9E3779B97F4A7C15ULL) >> 32) & (WORD_CACHE_SLOTS - 1);
+    for (;;) {
+        uint32_t e = w->cache_slots[i];
+        if (e == 0) break;
+        const CachedWord *entry = &w->cache_entries[e - 1];
+        if (entry->hash == hash && entry->block == block_index && entry->length == length &&
+            memcmp(w->cache_words + (e - 1) * WORD_CACHE_LONGEST, padded, (size_t)length * sizeof(Py_UCS4)) == 0)
+            return entry;
+        i = (i + 1) & (WORD_CACHE_SLOTS - 1);
+    }
+    *slot = i;
+    return NULL;
+}
+
+/* Count the n-grams of one char_wb block in the prepared text. Columns are counted in the same order whether a
+ * word comes from the cache or not (the queue is flushed first), so the sums, and so the probabilities, do not
+ * depend on what the cache holds. */
+static void char_wb_block_counts(const Block *block, Py_ssize_t block_index, Scratch *w, Py_ssize_t length) {
     const Py_UCS4 *text = w->text;
     const Py_ssize_t min_n = block->min_n, max_n = block->max_n;
     Queue queue;
     queue.count = 0;
+    queue.record = 0;
+    queue.overflowed = 0;
     Py_ssize_t i = 1, end = length + 1;
     while (i < end) {
         if (text[i] == ' ') {
@@ -509,6 +582,21 @@ static void char_wb_block_counts(const Block *block, Scratch *w, Py_ssize_t leng
         while (i < end && text[i] != ' ') i++;
         const Py_UCS4 *padded = text + start - 1; /* the spaces around every word are already there */
         Py_ssize_t padded_length = i - start + 2;
+        uint64_t word_hash = 0;
+        size_t free_slot = 0;
+        if (w->cache_slots && padded_length <= WORD_CACHE_LONGEST) {
+            word_hash = HASH_INIT;
+            for (Py_ssize_t k = 0; k < padded_length; k++) word_hash = hash_step(word_hash, padded[k]);
+            const CachedWord *entry = cached_word(w, block_index, word_hash, padded, padded_length, &free_slot);
+            queue_flush(block, w, &queue);
+            if (entry) {
+                for (Py_ssize_t h = 0; h < entry->n_hits; h++) count_column(w, w->cache_hits[entry->first_hit + h]);
+                continue;
+            }
+            queue.record = w->n_cached < WORD_CACHE_ENTRIES;
+            queue.overflowed = 0;
+        }
+        Py_ssize_t first_hit = w->n_cache_hits;
         KeyState state;
         if (max_n >= padded_length) { /* a short word counts once, whole */
             key_start(&state);
@@ -516,14 +604,29 @@ static void char_wb_block_counts(const Block *block, Scratch *w, Py_ssize_t leng
             queue_push(block, w, &queue, key_of(&state), padded, padded_length);
         }
         Py_ssize_t longest = max_n < padded_length - 1 ? max_n : padded_length - 1;
-        if (longest < min_n) continue;
-        for (Py_ssize_t s = 0; s + min_n <= padded_length; s++) {
+        for (Py_ssize_t s = 0; longest >= min_n && s + min_n <= padded_length; s++) {
             key_start(&state);
             Py_ssize_t top = longest < padded_length - s ? longest : padded_length - s;
             for (Py_ssize_t n = 1; n <= top; n++) {
                 key_add_contiguous(&state, padded + s, padded[s + n - 1]);
                 if (n >= min_n) queue_push(block, w, &queue, key_of(&state), padded + s, n);
             }
+        }
+        if (queue.record) {
+            queue_flush(block, w, &queue);
+            queue.record = 0;
+            if (queue.overflowed) {
+                w->n_cache_hits = first_hit;
+                continue;
+            }
+            CachedWord *entry = &w->cache_entries[w->n_cached];
+            entry->hash = word_hash;
+            entry->block = block_index;
+            entry->length = padded_length;
+            entry->first_hit = first_hit;
+            entry->n_hits = w->n_cache_hits - first_hit;
+            memcpy(w->cache_words + w->n_cached * WORD_CACHE_LONGEST, padded, (size_t)padded_length * sizeof(Py_UCS4));
+            w->cache_slots[free_slot] = (uint32_t)(++w->n_cached);
         }
     }
     queue_flush(block, w, &queue);
@@ -560,7 +663,7 @@ static int score_text(const Scorer *self, Scratch *w, int kind, const void *data
                 break;
             }
         } else {
-            char_wb_block_counts(block, w, length);
+            char_wb_block_counts(block, b, w, length);
         }
     }
     const double *rows = self->rows, *intercepts = self->intercepts.buf;
