@@ -553,9 +553,12 @@ static inline const CachedWord *cached_word(const Scratch *w, Py_ssize_t block_i
         uint32_t e = w->cache_slots[i];
         if (e == 0) break;
         const CachedWord *entry = &w->cache_entries[e - 1];
-        if (entry->hash == hash && entry->block == block_index && entry->length == length &&
-            memcmp(w->cache_words + (e - 1) * WORD_CACHE_LONGEST, padded, (size_t)length * sizeof(Py_UCS4)) == 0)
-            return entry;
+        if (entry->hash == hash && entry->block == block_index && entry->length == length) {
+            const Py_UCS4 *word = w->cache_words + (size_t)(e - 1) * WORD_CACHE_LONGEST;
+            Py_ssize_t k = 0;
+            while (k < length && word[k] == padded[k]) k++; /* short: a loop beats a call to memcmp */
+            if (k == length) return entry;
+        }
         i = (i + 1) & (WORD_CACHE_SLOTS - 1);
     }
     *slot = i;
