@@ -623,4 +623,14 @@ def load_model(path: str | Path) -> Classifier:
         raise ModelError(f"{path}: the model is incomplete ({error!r}); retrain it") from None
 
 
-__all__ = ["LABELS", "Classifier", "ModelError", "Prediction", "check_text", "default_model_path", "load_model"]
+__all__ = [
+    "LABELS",
+    "PURE_PYTHON_VARIABLE",
+    "Classifier",
+    "ModelError",
+    "Prediction",
+    "check_text",
+    "default_model_path",
+    "extension_available",
+    "load_model",
+]
