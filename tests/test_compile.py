@@ -10,16 +10,60 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
+from lmclassify import runtime
 from lmclassify.compile import CompileError, compile_reference, max_difference
 from lmclassify.resources import default_model_path
-from lmclassify.runtime import Classifier, load_model
+from lmclassify.runtime import PURE_PYTHON_VARIABLE, Classifier, load_model
 
 
-def test_bundled_model_matches_its_scikit_learn_reference_on_every_corpus_sentence(corpus):
-    reference = joblib.load(REPO / "models" / "default.joblib")  # our own file: trusted
-    compiled = load_model(default_model_path())
+@pytest.fixture(scope="module")
+def reference():
+    return joblib.load(REPO / "models" / "default.joblib")  # our own file: trusted
+
+
+def _load(monkeypatch, pure_python: bool) -> Classifier:
+    if pure_python:
+        monkeypatch.setenv(PURE_PYTHON_VARIABLE, "1")
+    elif runtime._fastscore is None:
+        pytest.skip("the C extension is not built")
+    model = load_model(default_model_path())
+    assert model.accelerated is not pure_python
+    return model
+
+
+@pytest.mark.parametrize("pure_python", [False, True], ids=["extension", "pure-python"])
+def test_bundled_model_matches_its_scikit_learn_reference_on_every_corpus_sentence(
+    corpus, reference, monkeypatch, pure_python
+):
+    compiled = _load(monkeypatch, pure_python)
     texts = corpus["text"].tolist()
     assert max_difference(reference, compiled, texts) <= 1e-9
+
+
+@pytest.mark.parametrize("pure_python", [False, True], ids=["extension", "pure-python"])
+def test_single_batch_and_threaded_predictions_match_the_reference(corpus, reference, monkeypatch, pure_python):
+    model = _load(monkeypatch, pure_python)
+    texts = corpus["text"].tolist()
+    label_head = reference["label"]
+    expected = label_head.predict_proba(texts)[:, [list(label_head.classes_).index(label) for label in model.labels]]
+    function_heads = {name.split(":", 1)[1]: head for name, head in reference.items() if name.startswith("function:")}
+    expected_functions = {label: head.predict_proba(texts) for label, head in function_heads.items()}
+    batch = model.classify(texts)
+    single = [model.classify(text) for text in texts]
+    monkeypatch.setattr(runtime, "PARALLEL_MIN_TEXTS", 1000)
+    monkeypatch.setattr(runtime, "_CHUNK", 256)
+    monkeypatch.setattr(runtime, "_usable_cores", lambda: 2)
+    threaded = model.classify(texts)
+    for predictions in (batch, single, threaded):
+        scores = np.array([[p.scores[label] for label in model.labels] for p in predictions])
+        assert np.max(np.abs(scores - expected)) <= 1e-9
+        for row, p in enumerate(predictions):
+            assert p.label == model.labels[int(np.argmax(expected[row]))]
+            if p.label in function_heads:
+                probabilities = expected_functions[p.label][row]
+                assert p.function == function_heads[p.label].classes_[int(np.argmax(probabilities))]
+                assert abs(p.function_confidence - probabilities.max()) <= 1e-9
+    assert batch == single == threaded
 
 
 def _fit(vectorizer, texts=("Plan the budget now", "Inspire the team today", "Rivers flow to the sea")):
@@ -36,10 +80,12 @@ def _fit(vectorizer, texts=("Plan the budget now", "Inspire the team today", "Ri
         TfidfVectorizer(ngram_range=(2, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w+\b"),
     ],
 )
-def test_supported_vectorizer_settings_compile_exactly(vectorizer):
+def test_supported_vectorizer_settings_compile_exactly(vectorizer, monkeypatch):
     reference = _fit(vectorizer)
     arrays, metadata = compile_reference(reference, {})
     texts = ["plan the team today", "Über-große Flüsse", "a", "sea  sea\tsea", "🙂 inspire"]
+    assert max_difference(reference, Classifier(arrays, metadata), texts) <= 1e-12
+    monkeypatch.setenv(PURE_PYTHON_VARIABLE, "1")
     assert max_difference(reference, Classifier(arrays, metadata), texts) <= 1e-12
 
 

@@ -8,8 +8,6 @@ Nothing heavy is loaded at import time: the default model is read on first use, 
 scikit-learn are imported only by the functions that need them.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
 from lmclassify.analysis import DocumentReport
 from lmclassify.api import analyze, classify, classify_frame, default_model, explain
 from lmclassify.errors import CorpusError, ModelError
@@ -17,10 +15,19 @@ from lmclassify.explanation import Explanation
 from lmclassify.labels import FUNCTIONS, LABELS
 from lmclassify.runtime import Classifier, Prediction, load_model
 
-try:
-    __version__ = version("lmclassify")
-except PackageNotFoundError:  # running from a source tree without installing
-    __version__ = "0.0.0+unknown"
+
+def __getattr__(name: str) -> str:
+    """``__version__``, read from the installed metadata on first use (importlib.metadata is slow to import)."""
+    if name != "__version__":
+        raise AttributeError(f"module 'lmclassify' has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        found = version("lmclassify")
+    except PackageNotFoundError:  # running from a source tree without installing
+        found = "0.0.0+unknown"
+    globals()["__version__"] = found
+    return found
 
 __all__ = [
     "FUNCTIONS",

@@ -1,0 +1,60 @@
+"""benchmarks/run.py runs end to end on a tiny input and writes every figure it promises."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from conftest import REPO
+
+SCRIPT = REPO / "benchmarks" / "run.py"
+
+
+@pytest.mark.slow
+def test_a_tiny_benchmark_writes_all_fields(tmp_path, small_corpus_csv):
+    output = tmp_path / "result.json"
+    command = [
+        sys.executable,
+        str(SCRIPT),
+        *("--sentences", "300", "--single-calls", "30", "--repeats", "1", "--cold-repeats", "1"),
+        *("--training-data", str(small_corpus_csv), "--output", str(output)),
+    ]
+    completed = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert completed.returncode == 0, completed.stderr
+    assert "batch sentences/s" in completed.stdout and str(output) in completed.stdout
+    results = json.loads(output.read_text())
+    for key in ("cpu", "cores", "usable_cores", "python", "numpy", "scikit_learn", "lmclassify_extension"):
+        assert key in results["machine"]
+    assert results["settings"]["sentences"] == 300
+    for section, fields in {
+        "batch": ("lmclassify_per_second", "pipeline_per_second"),
+        "single": ("lmclassify_median_us", "lmclassify_p99_us", "pipeline_median_us", "pipeline_p99_us"),
+        "parallel_strategies": ("one_thread_per_second", "threads_per_second", "processes_per_second"),
+        "model_size": ("lmclassify_bytes", "pipeline_bytes"),
+        "training": ("lmclassify_seconds", "pipeline_seconds"),
+    }.items():
+        for field in fields:
+            assert results[section][field] > 0, (section, field)
+    for library in ("lmclassify", "pipeline"):
+        cold = results["cold_start"][library]
+        assert cold["process_seconds"] > 0 and cold["peak_rss_bytes"] > 1_000_000
+    assert set(results["goals"]) == {
+        "batch_speedup",
+        "single_latency_speedup",
+        "cold_start_time_ratio",
+        "cold_start_memory_ratio",
+    }
+    assert all(isinstance(goal["met"], bool) for goal in results["goals"].values())
+    assert results["ratios"]["model_size_ratio"] > 0
+
+
+def test_bad_sizes_are_refused(tmp_path):
+    completed = subprocess.run(
+        [sys.executable, str(SCRIPT), "--sentences", "0", "--output", str(tmp_path / "x.json")],
+        capture_output=True,
+        text=True,
+    )
+    assert completed.returncode == 2 and "at least 1" in completed.stderr
+    assert not (tmp_path / "x.json").exists()
