@@ -17,6 +17,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import TextIO
 
+from lmclassify import batch
 from lmclassify.api import default_model
 from lmclassify.errors import ModelError
 from lmclassify.runtime import Classifier, Prediction, load_model
@@ -60,7 +61,7 @@ def _classify_stream(model: Classifier, lines: Iterable[str], as_json: bool, out
 
 
 #: Subcommands: ``lmclassify NAME ...`` runs ``SUBCOMMANDS[NAME](remaining arguments)``. Anything else is text.
-SUBCOMMANDS: dict[str, Callable[[list[str]], int]] = {}
+SUBCOMMANDS: dict[str, Callable[[list[str]], int]] = {"classify": batch.main}
 
 
 def main(argv: list[str] | None = None) -> int:
