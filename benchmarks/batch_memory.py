@@ -128,7 +128,9 @@ def main(argv: list[str] | None = None) -> int:
         command += ["--jobs", str(args.jobs)]
         if args.chunk_size:
             command += ["--chunk-size", str(args.chunk_size)]
+        load_before = os.getloadavg()[0]
         figures = run(command)
+        load_after = os.getloadavg()[0]
         written = count_rows(target)
         result = {
             "rows": args.rows,
@@ -140,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
             "generate_seconds": generated,
             **figures,
             "rows_per_second": args.rows / figures["seconds"],
+            "load_average_1min_before_after": [load_before, load_after],  # other work on the machine
             "machine": machine(),
         }
     print(json.dumps(result, indent=2))

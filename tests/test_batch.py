@@ -128,7 +128,7 @@ def test_bad_csv_and_jsonl_rows_are_counted_listed_by_line_and_kept(tmp_path, ca
     )
     assert main(["--input", str(source), "--output", str(target)]) == 0
     err = capsys.readouterr().err
-    assert "classified 2" in err and "skipped 5 (3 with empty or missing text, 2 malformed)" in err
+    assert "classified 2" in err and "skipped 5 (3 without text, 2 malformed)" in err
     assert "line 3: not valid JSON" in err and "line 5: expected a JSON object, found str" in err
     out = pd.read_csv(target, dtype={"label": str})
     assert len(out) == 7 and out["label"].isna().tolist() == [False, True, True, True, True, True, False]
@@ -213,6 +213,17 @@ def test_the_command_reports_a_failed_write_and_exits_1(tmp_path, capsys, monkey
     monkeypatch.setattr(batch, "write_atomically", disk_full)
     assert main(["--input", str(source), "--output", str(target)]) == 1
     assert "No space left on device" in capsys.readouterr().err and not target.exists()
+
+
+def test_a_dead_worker_is_reported_and_exits_1(tmp_path, capsys, monkeypatch):
+    from concurrent.futures.process import BrokenProcessPool
+
+    def worker_died(*args, **kwargs):
+        raise BrokenProcessPool("A process in the process pool was terminated abruptly")
+
+    monkeypatch.setattr(batch, "classify_file", worker_died)
+    assert main(["--input", "in.csv", "--output", str(tmp_path / "out.csv"), "--jobs", "2"]) == 1
+    assert "worker process died" in capsys.readouterr().err
 
 
 # -------------------------------------------------------------------------------------------- clear refusals

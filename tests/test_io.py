@@ -123,8 +123,11 @@ def test_reading_is_lazy(tmp_path):
     path = tmp_path / "in.csv"
     path.write_text("text\n" + "".join(f"row {i}\n" for i in range(10_000)), encoding="utf-8")
     with open_reader(path, chunk_size=100) as reader:
-        first = next(iter(reader))
-        assert len(first.frame) == 100 and reader.progress() < 0.1
+        chunks = iter(reader)
+        first = next(chunks)
+        assert len(first.frame) == 100 and reader.progress() < 0.1 and first.position == reader.progress()
+        positions = [chunk.position for chunk in chunks]
+    assert positions == sorted(positions) and positions[-1] == 1.0
 
 
 # ------------------------------------------------------------------------------------------------------ text
@@ -207,6 +210,15 @@ def frame_of(**columns) -> pd.DataFrame:
 def test_csv_writer_writes_the_header_once_and_quotes_where_needed():
     data = written("csv", frame_of(text=["a, b", 'say "hi"'], n=[1.5, None]), frame_of(text=["x\ny"], n=[2]))
     assert data.decode() == 'text,n\n"a, b",1.5\n"say ""hi""",\n"x\ny",2\n'
+
+
+def test_carriage_returns_inside_cells_survive_a_csv_round_trip(tmp_path):
+    texts = ["\r", "a\rb", "plain", "", "x\r\ny"]
+    path = tmp_path / "out.csv"
+    path.write_bytes(written("csv", frame_of(text=texts)))
+    frame, malformed = read_all(path)
+    assert malformed == [] and frame["text"].tolist() == texts
+    assert pd.read_csv(path, keep_default_na=False)["text"].tolist() == texts
 
 
 def test_tsv_writer_keeps_every_row_on_one_line():

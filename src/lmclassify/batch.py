@@ -29,6 +29,7 @@ import warnings
 from collections import Counter, deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TextIO
@@ -49,7 +50,8 @@ LISTED_MALFORMED = 20
 
 @dataclass
 class BatchSummary:
-    """What a run did: rows read, classified and skipped (empty or missing text, malformed), labels, time."""
+    """What a run did: rows read, classified, and kept without a label: ``empty`` (no text: missing, empty or not a
+    string) and ``malformed`` (records that could not be read properly); labels and time."""
 
     input: Path
     output: Path
@@ -75,7 +77,7 @@ class BatchSummary:
         labels = ", ".join(f"{label} {count:,}" for label, count in self.by_label.items()) or "none"
         lines = [
             f"read {self.rows_read:,} rows from {self.input}; classified {self.classified:,}; "
-            f"skipped {self.skipped:,} ({self.empty:,} with empty or missing text, {self.malformed:,} malformed)",
+            f"skipped {self.skipped:,} ({self.empty:,} without text, {self.malformed:,} malformed)",
             f"by label: {labels}",
             f"{self.seconds:.1f} s, {self.rows_per_second:,.0f} rows/s; wrote {self.output}",
         ]
@@ -219,7 +221,7 @@ def classify_file(
                     summary.empty += len(chunk.frame) - classified - len(chunk.malformed)
                     room = LISTED_MALFORMED - len(summary.malformed_listed)
                     summary.malformed_listed.extend(chunk.malformed[: max(room, 0)])
-                    bar.update(reader.progress(), summary.rows_read)
+                    bar.update(chunk.position, summary.rows_read)
 
         try:
             write_atomically(output_path, write)
@@ -285,6 +287,13 @@ def main(argv: list[str]) -> int:
         return 2
     except (ModelError, OSError) as error:
         print(f"lmclassify classify: {error}; {args.output} was not written", file=sys.stderr)
+        return 1
+    except BrokenProcessPool:
+        print(
+            f"lmclassify classify: a worker process died (out of memory?); {args.output} was not written. "
+            "Try fewer --jobs or a smaller --chunk-size",
+            file=sys.stderr,
+        )
         return 1
     except KeyboardInterrupt:
         print(f"lmclassify classify: interrupted; {args.output} was not written", file=sys.stderr)

@@ -86,10 +86,12 @@ class Malformed:
 
 @dataclass
 class Chunk:
-    """Consecutive rows of the file: ``frame`` (index 0..n-1, every column of the file) and its malformed rows."""
+    """Consecutive rows of the file: ``frame`` (index 0..n-1, every column of the file), its malformed rows, and
+    ``position``, the share of the file read once this chunk was read (0..1)."""
 
     frame: pd.DataFrame
     malformed: list[Malformed] = field(default_factory=list)
+    position: float = 0.0
 
 
 # ------------------------------------------------------------------------------------------------------ readers
@@ -109,6 +111,11 @@ class Reader:
         self.chunk_size = chunk_size
 
     def __iter__(self) -> Iterator[Chunk]:
+        for chunk in self._chunks():
+            chunk.position = self.progress()
+            yield chunk
+
+    def _chunks(self) -> Iterator[Chunk]:
         raise NotImplementedError
 
     def progress(self) -> float:
@@ -184,7 +191,7 @@ class CsvReader(Reader):
             raise DataFileError(f"{path}: the header names column(s) {duplicates} more than once; rename them")
         self.columns = header
 
-    def __iter__(self) -> Iterator[Chunk]:
+    def _chunks(self) -> Iterator[Chunk]:
         width = len(self.columns)
         rows: list[list[str]] = []
         malformed: list[Malformed] = []
@@ -228,7 +235,7 @@ class TextReader(Reader):
         self._lines = _Lines(path)
         self.columns = [column]
 
-    def __iter__(self) -> Iterator[Chunk]:
+    def _chunks(self) -> Iterator[Chunk]:
         rows: list[list[str]] = []
         malformed: list[Malformed] = []
         produced = False
@@ -323,7 +330,7 @@ class JsonLinesReader(Reader):
             data[key] = pd.Series(values, dtype=dtype)
         return pd.DataFrame(data, columns=self.columns)
 
-    def __iter__(self) -> Iterator[Chunk]:
+    def _chunks(self) -> Iterator[Chunk]:
         records: list[dict[str, Any]] = []
         malformed: list[Malformed] = []
         produced = False
@@ -369,7 +376,7 @@ class ParquetReader(Reader):
         self._total = max(self._file.metadata.num_rows, 1)
         self._read = 0
 
-    def __iter__(self) -> Iterator[Chunk]:
+    def _chunks(self) -> Iterator[Chunk]:
         import pandas as pd
 
         produced = False
@@ -469,6 +476,19 @@ def _text_rows(frame: pd.DataFrame) -> list[tuple[str, ...]]:
     return list(zip(*columns)) if columns else [()] * len(frame)
 
 
+def _csv_line(cells: tuple[str, ...] | list[str]) -> str:
+    """One CSV record, quoting a cell that holds a comma, quote, line feed or carriage return.
+
+    >>> _csv_line(["a", "b,c", 'say "hi" now', "x\\ry", ""])
+    'a,"b,c","say ""hi"" now","x\\ry",'
+    """
+    if len(cells) == 1 and cells[0] == "":
+        return '""'  # an empty one-field record must not look like a blank line
+    return ",".join(
+        '"' + cell.replace('"', '""') + '"' if any(mark in cell for mark in ',"\n\r') else cell for cell in cells
+    )
+
+
 class CsvWriter(Writer):
     """CSV with a header line (written once, from the first chunk), quoting only where needed."""
 
@@ -477,13 +497,16 @@ class CsvWriter(Writer):
         self._header_written = False
 
     def _write(self, frame: pd.DataFrame) -> None:
-        buffer = io.StringIO()
-        out = csv.writer(buffer, lineterminator="\n")
+        records = _text_rows(frame)
         if not self._header_written:
-            out.writerow([str(name) for name in frame.columns])
+            records.insert(0, tuple(str(name) for name in frame.columns))
             self._header_written = True
-        out.writerows(_text_rows(frame))
-        self.handle.write(buffer.getvalue().encode("utf-8"))
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows(records)
+        text = buffer.getvalue()
+        if "\r" in text:  # the csv module leaves a lone carriage return unquoted when lines end with "\n"
+            text = "".join(_csv_line(record) + "\n" for record in records)
+        self.handle.write(text.encode("utf-8"))
 
 
 _TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
