@@ -21,6 +21,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import TextIO
 
+from lmclassify import batch
 from lmclassify.api import default_model
 from lmclassify.cli_analyze import main as analyze_documents
 from lmclassify.errors import ModelError
@@ -92,6 +93,7 @@ def _explain_stream(model: Classifier, lines: Iterable[str], as_json: bool, top:
 #: Subcommands: ``lmclassify NAME ...`` runs ``SUBCOMMANDS[NAME](remaining arguments)``. Anything else is text.
 SUBCOMMANDS: dict[str, Callable[[list[str]], int]] = {
     "analyze": analyze_documents,
+    "classify": batch.main,
 }
 
 

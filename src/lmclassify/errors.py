@@ -7,3 +7,7 @@ class CorpusError(ValueError):
 
 class ModelError(Exception):
     """A model file cannot be used: the message names the file and the cause."""
+
+
+class DataFileError(ValueError):
+    """A data file to classify cannot be read or written as asked: the message names the file and the problem."""

@@ -1,0 +1,303 @@
+"""``lmclassify classify --input FILE --output FILE``: classify every row of a file, streaming it in chunks.
+
+    lmclassify classify --input letters.csv --output letters-labelled.csv
+    lmclassify classify --input posts.jsonl --output posts.parquet --column body --jobs 4
+
+The input is read a chunk at a time, each chunk is classified (in ``--jobs`` processes, output order kept) and
+written before the next is read, so memory does not grow with the file. Every input column is kept and the
+columns of :meth:`Classifier.classify_frame <lmclassify.Classifier.classify_frame>` are added. A row with missing
+or empty text, or one that could not be read properly, is kept with an empty label and counted; the run goes on.
+The output appears only when the run has succeeded (it is written to a temporary file, then renamed).
+
+>>> import pathlib, tempfile
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (folder / "in.txt").write_text("Cut the travel budget by 10%.\\n\\nCelebrate the team's courage.\\n")
+>>> summary = classify_file(folder / "in.txt", folder / "out.csv")
+>>> summary.rows_read, summary.classified, summary.empty, summary.by_label
+(3, 2, 1, {'management': 1, 'leadership': 1})
+>>> (folder / "out.csv").read_text().splitlines()[0]
+'text,label,confidence,p_management,p_leadership,p_neither,function,function_confidence'
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+import warnings
+from collections import Counter, deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, TextIO
+
+from lmclassify.errors import DataFileError, ModelError
+from lmclassify.io import Chunk, Malformed, Reader, file_format, open_reader, open_writer, require_pyarrow
+from lmclassify.model_cache import cached_model
+from lmclassify.progress import ProgressBar
+from lmclassify.storage import write_atomically
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+DEFAULT_CHUNK_SIZE = 2000
+#: How many malformed records the summary lists by line number (all are counted).
+LISTED_MALFORMED = 20
+
+
+@dataclass
+class BatchSummary:
+    """What a run did: rows read, classified, and kept without a label: ``empty`` (no text: missing, empty or not a
+    string) and ``malformed`` (records that could not be read properly); labels and time."""
+
+    input: Path
+    output: Path
+    rows_read: int = 0
+    classified: int = 0
+    empty: int = 0
+    malformed: int = 0
+    malformed_listed: list[Malformed] = field(default_factory=list)
+    by_label: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def skipped(self) -> int:
+        """Rows kept without a label."""
+        return self.empty + self.malformed
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.rows_read / self.seconds if self.seconds > 0 else 0.0
+
+    def report(self) -> str:
+        """A few lines for people: counts, labels, speed, and the first malformed records by line number."""
+        labels = ", ".join(f"{label} {count:,}" for label, count in self.by_label.items()) or "none"
+        lines = [
+            f"read {self.rows_read:,} rows from {self.input}; classified {self.classified:,}; "
+            f"skipped {self.skipped:,} ({self.empty:,} without text, {self.malformed:,} malformed)",
+            f"by label: {labels}",
+            f"{self.seconds:.1f} s, {self.rows_per_second:,.0f} rows/s; wrote {self.output}",
+        ]
+        if self.malformed:
+            lines.append(f"malformed records (kept with an empty label): {self.malformed:,}")
+            lines.extend(f"  {record}" for record in self.malformed_listed)
+            if self.malformed > len(self.malformed_listed):
+                lines.append(f"  ... and {self.malformed - len(self.malformed_listed):,} more")
+        return "\n".join(lines)
+
+
+def classify_texts(texts: list[Any], model_path: str | None = None) -> pd.DataFrame:
+    """The columns that ``classify_frame`` adds, for ``texts`` (index 0..n-1); ``None`` or non-text gets no label.
+
+    Runs in worker processes: the model is loaded once per process (:func:`lmclassify.model_cache.cached_model`).
+
+    >>> list(classify_texts(["Plan the rota for December.", None])["label"])
+    ['management', None]
+    """
+    import pandas as pd
+
+    frame = pd.DataFrame({"text": pd.Series(texts, dtype=object)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # the summary counts unlabelled rows instead
+        return cached_model(model_path).classify_frame(frame, column="text").drop(columns=["text"])
+
+
+def _load_in_worker(model_path: str | None) -> None:
+    cached_model(model_path)
+
+
+def _texts_of(chunk: Chunk, column: str) -> list[Any]:
+    texts = chunk.frame[column].tolist()
+    for record in chunk.malformed:
+        texts[record.row] = None
+    return texts
+
+
+def _check_paths(input_path: Path, output_path: Path) -> tuple[str, str]:
+    kinds = file_format(input_path), file_format(output_path)
+    if not input_path.is_file():
+        raise DataFileError(f"{input_path}: no such file")
+    if output_path.exists() and os.path.samefile(input_path, output_path):
+        raise DataFileError(f"{output_path}: refusing to overwrite the input file; choose another output file")
+    if output_path.is_dir():
+        raise DataFileError(f"{output_path}: is a folder; the output must be a file name")
+    for path, kind in zip((input_path, output_path), kinds):
+        if kind == "parquet":
+            require_pyarrow(path)
+    return kinds
+
+
+def _check_columns(reader: Reader, column: str, added: list[str]) -> None:
+    if column not in reader.columns:
+        raise DataFileError(
+            f"{reader.path}: no column {column!r} to classify; the file has columns {reader.columns}. "
+            "Name the text column with --column"
+        )
+    clashes = [name for name in reader.columns if name in added]
+    if clashes:
+        raise DataFileError(
+            f"{reader.path}: already has column(s) {clashes}, which classifying adds; rename or drop them first "
+            "so that they are not overwritten"
+        )
+
+
+def _results(
+    chunks: Iterator[Chunk], column: str, model_path: str | None, jobs: int
+) -> Iterator[tuple[Chunk, pd.DataFrame]]:
+    """Each chunk with its added columns, in input order; with ``jobs > 1``, at most ``2 * jobs`` chunks in flight."""
+    if jobs == 1:
+        for chunk in chunks:
+            yield chunk, classify_texts(_texts_of(chunk, column), model_path)
+        return
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")  # no fork of a process with reader threads
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_load_in_worker, initargs=(model_path,)) as pool:
+        pending: deque[tuple[Chunk, Future[pd.DataFrame]]] = deque()
+        try:
+            for chunk in chunks:
+                pending.append((chunk, pool.submit(classify_texts, _texts_of(chunk, column), model_path)))
+                if len(pending) >= 2 * jobs:
+                    done, future = pending.popleft()
+                    yield done, future.result()
+            while pending:
+                done, future = pending.popleft()
+                yield done, future.result()
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def classify_file(
+    input_path: str | Path,
+    output_path: str | Path,
+    column: str = "text",
+    model: str | Path | None = None,
+    jobs: int = 1,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    progress: bool | None = None,
+    progress_stream: TextIO | None = None,
+) -> BatchSummary:
+    """Classify the ``column`` of every row of ``input_path`` into ``output_path``; formats from the extensions.
+
+    ``model`` is a compiled model file (default: the bundled model); ``jobs`` processes classify chunks of
+    ``chunk_size`` rows in parallel. A progress bar is drawn on ``progress_stream`` (default stderr) when
+    ``progress`` is true, or by default when that stream is a terminal.
+
+    Raises :class:`DataFileError` (unsupported extension, missing input, output that is the input, missing or
+    clashing column), :class:`lmclassify.ModelError`, or ``ModuleNotFoundError`` when Parquet needs pyarrow, all
+    before anything is written. Bad rows never raise; if the run fails anyway, ``output_path`` is left as it was.
+    """
+    started = time.perf_counter()
+    input_path, output_path = Path(input_path), Path(output_path)
+    if jobs < 1:
+        raise ValueError(f"jobs must be at least 1, got {jobs}")
+    if chunk_size < 1:
+        raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
+    _, output_kind = _check_paths(input_path, output_path)
+    model_path = None if model is None else str(Path(model).resolve())
+    added = list(classify_texts([], model_path).columns)  # loads and checks the model
+    summary = BatchSummary(input_path, output_path)
+    labels: Counter[str] = Counter()
+    bar = ProgressBar(progress_stream or sys.stderr, enabled=progress)
+
+    with open_reader(input_path, chunk_size, text_column=column) as reader:
+        _check_columns(reader, column, added)
+
+        def write(handle: IO[bytes]) -> None:
+            import pandas as pd
+
+            with open_writer(handle, output_kind) as writer:
+                for chunk, result in _results(iter(reader), column, model_path, jobs):
+                    writer.write(pd.concat([chunk.frame, result], axis=1))
+                    classified = int(result["label"].notna().sum())
+                    labels.update(result["label"].dropna().tolist())
+                    summary.rows_read += len(chunk.frame)
+                    summary.classified += classified
+                    summary.malformed += len(chunk.malformed)
+                    summary.empty += len(chunk.frame) - classified - len(chunk.malformed)
+                    room = LISTED_MALFORMED - len(summary.malformed_listed)
+                    summary.malformed_listed.extend(chunk.malformed[: max(room, 0)])
+                    bar.update(chunk.position, summary.rows_read)
+
+        try:
+            write_atomically(output_path, write)
+        finally:
+            bar.close()
+    summary.by_label = {label: labels[label] for label in added_labels(added) if labels[label]}
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def added_labels(added: list[str]) -> list[str]:
+    """The labels in the order of their ``p_<label>`` columns.
+
+    >>> added_labels(["label", "confidence", "p_management", "p_leadership", "p_neither", "function"])
+    ['management', 'leadership', 'neither']
+    """
+    return [name[2:] for name in added if name.startswith("p_")]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lmclassify classify",
+        description=(
+            "Classify every row of a .csv, .jsonl, .txt (one text per line) or .parquet file, streaming it in "
+            "chunks. All input columns are kept; label, confidence, p_<label>, function and function_confidence "
+            "are added. Formats follow the file extensions."
+        ),
+        epilog="example: lmclassify classify --input letters.csv --output labelled.parquet --column body --jobs 2",
+    )
+    parser.add_argument("--input", required=True, metavar="FILE", help="file to classify")
+    parser.add_argument("--output", required=True, metavar="FILE", help="file to write (never the input file)")
+    parser.add_argument("--column", default="text", help="column holding the text (default: text)")
+    parser.add_argument(
+        "--jobs", type=int, default=1, metavar="N", help="worker processes (default: 1; 0: one per CPU core)"
+    )
+    parser.add_argument("--model", metavar="PATH", help="a compiled model (.npz) instead of the bundled default")
+    parser.add_argument(
+        "--chunk-size",
+        type=int,
+        default=DEFAULT_CHUNK_SIZE,
+        metavar="N",
+        help=f"rows per chunk (default: {DEFAULT_CHUNK_SIZE})",
+    )
+    return parser
+
+
+def main(argv: list[str]) -> int:
+    """Run ``lmclassify classify``; print a summary on stderr. Exit code 0 on success (bad rows included), 2 for
+    unusable arguments or files, 1 when the model cannot be loaded or the output cannot be written."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    jobs = (os.cpu_count() or 1) if args.jobs == 0 else args.jobs
+    if jobs < 0:
+        parser.error(f"--jobs must be 0 or more, got {args.jobs}")
+    if args.chunk_size < 1:
+        parser.error(f"--chunk-size must be at least 1, got {args.chunk_size}")
+    try:
+        summary = classify_file(
+            args.input, args.output, column=args.column, model=args.model, jobs=jobs, chunk_size=args.chunk_size
+        )
+    except (DataFileError, ModuleNotFoundError) as error:
+        print(f"lmclassify classify: {error}", file=sys.stderr)
+        return 2
+    except (ModelError, OSError) as error:
+        print(f"lmclassify classify: {error}; {args.output} was not written", file=sys.stderr)
+        return 1
+    except BrokenProcessPool:
+        print(
+            f"lmclassify classify: a worker process died (out of memory?); {args.output} was not written. "
+            "Try fewer --jobs or a smaller --chunk-size",
+            file=sys.stderr,
+        )
+        return 1
+    except KeyboardInterrupt:
+        print(f"lmclassify classify: interrupted; {args.output} was not written", file=sys.stderr)
+        return 130
+    first, *rest = summary.report().splitlines()
+    print("\n".join([f"lmclassify classify: {first}", *(f"  {line}" for line in rest)]), file=sys.stderr)
+    return 0

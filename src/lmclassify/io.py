@@ -1,0 +1,607 @@
+"""Read and write tables of texts in chunks, so that memory does not grow with file size.
+
+Four formats, chosen by file extension: ``.csv`` (a header line, then one row per record), ``.jsonl`` (one JSON
+object per line), ``.txt`` (one text per line; written as tab-separated values with a header line) and
+``.parquet`` (needs pyarrow: ``pip install "lmclassify[parquet]"``).
+
+Readers never stop at a bad record: a CSV row with the wrong number of fields, a JSONL line that is not a JSON
+object, or a line that is not valid UTF-8 becomes a row of its chunk listed in :attr:`Chunk.malformed` with its
+line number, keeping whatever values could be read. CSV and text cells are read as text, unchanged; JSONL columns
+are all keys found in the file, typed by a first pass over it; Parquet columns keep their Arrow types.
+
+>>> import io, pathlib, tempfile
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "texts.csv"
+>>> _ = path.write_text('id,text\\n1,Plan the rota.\\n2,"Inspire, then align."\\n')
+>>> with open_reader(path, chunk_size=10) as reader:
+...     chunks = list(reader)
+>>> chunks[0].frame.to_dict("list")
+{'id': ['1', '2'], 'text': ['Plan the rota.', 'Inspire, then align.']}
+>>> buffer = io.BytesIO()
+>>> with open_writer(buffer, "csv") as writer:
+...     writer.write(chunks[0].frame)
+>>> buffer.getvalue().decode().splitlines()
+['id,text', '1,Plan the rota.', '2,"Inspire, then align."']
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import importlib
+import io
+import json
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from lmclassify.errors import DataFileError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: File extension -> format name.
+FORMATS: dict[str, str] = {".csv": "csv", ".jsonl": "jsonl", ".txt": "txt", ".parquet": "parquet"}
+
+_INT64 = (-(2**63), 2**63 - 1)
+
+
+def file_format(path: str | Path) -> str:
+    """The format of ``path`` from its extension (case-insensitive); :class:`DataFileError` if unsupported.
+
+    >>> file_format("reports/2024.JSONL")
+    'jsonl'
+    """
+    suffix = Path(path).suffix.lower()
+    if suffix not in FORMATS:
+        found = f"extension {suffix!r}" if suffix else "no extension"
+        raise DataFileError(f"{path}: unsupported file type ({found}); use one of {', '.join(FORMATS)}")
+    return FORMATS[suffix]
+
+
+def require_pyarrow(path: str | Path) -> Any:
+    """Import pyarrow for a Parquet file, or raise ``ModuleNotFoundError`` saying how to install it."""
+    try:
+        return importlib.import_module("pyarrow")
+    except ModuleNotFoundError:
+        raise ModuleNotFoundError(
+            f"{path}: Parquet files need pyarrow, which is not installed; "
+            'install it with `pip install "lmclassify[parquet]"`',
+            name="pyarrow",
+        ) from None
+
+
+@dataclass(frozen=True)
+class Malformed:
+    """A record that could not be read as it should: its row in the chunk, its line in the file, and why."""
+
+    row: int
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.reason}"
+
+
+@dataclass
+class Chunk:
+    """Consecutive rows of the file: ``frame`` (index 0..n-1, every column of the file), its malformed rows, and
+    ``position``, the share of the file read once this chunk was read (0..1)."""
+
+    frame: pd.DataFrame
+    malformed: list[Malformed] = field(default_factory=list)
+    position: float = 0.0
+
+
+# ------------------------------------------------------------------------------------------------------ readers
+class Reader:
+    """Iterate over a file in :class:`Chunk` objects of at most ``chunk_size`` rows; use as a context manager.
+
+    ``columns`` is known before the first chunk; ``progress()`` is the share of the file read so far (0..1). At
+    least one chunk is produced, empty when the file has no records, so that writers learn the columns.
+    """
+
+    columns: list[str]
+
+    def __init__(self, path: Path, chunk_size: int):
+        if chunk_size < 1:
+            raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
+        self.path = path
+        self.chunk_size = chunk_size
+
+    def __iter__(self) -> Iterator[Chunk]:
+        for chunk in self._chunks():
+            chunk.position = self.progress()
+            yield chunk
+
+    def _chunks(self) -> Iterator[Chunk]:
+        raise NotImplementedError
+
+    def progress(self) -> float:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release the file."""
+
+    def __enter__(self) -> Reader:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+class _Lines:
+    """Physical lines of a binary file decoded as UTF-8 (BOM dropped); undecodable lines are decoded with U+FFFD
+    replacements and their numbers remembered. Counts lines and bytes consumed."""
+
+    def __init__(self, path: Path):
+        self.handle = open(path, "rb")  # noqa: SIM115 - closed by the reader's close()
+        self.total_bytes = max(path.stat().st_size, 1)
+        self.bytes_read = 0
+        self.line_number = 0
+        self.last_undecodable = 0
+
+    def __iter__(self) -> Iterator[str]:
+        for raw in self.handle:
+            self.line_number += 1
+            self.bytes_read += len(raw)
+            if self.line_number == 1 and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[len(codecs.BOM_UTF8) :]
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError:
+                self.last_undecodable = self.line_number
+                yield raw.decode("utf-8", errors="replace")
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+def _object_frame(columns: list[str], rows: list[list[Any]]) -> pd.DataFrame:
+    """Rows of text cells as a frame of object columns (plain ``str`` values), empty rows included."""
+    import pandas as pd
+
+    if not rows:
+        return pd.DataFrame({name: pd.Series(dtype=object) for name in columns}, columns=columns)
+    return pd.DataFrame(rows, columns=columns, dtype=object)
+
+
+class CsvReader(Reader):
+    """A CSV file with a header line. Every cell is read as text (``""`` when empty), exactly as written.
+
+    A field longer than :func:`csv.field_size_limit` (131,072 characters unless changed) makes its row malformed.
+    """
+
+    def __init__(self, path: Path, chunk_size: int):
+        super().__init__(path, chunk_size)
+        self._lines = _Lines(path)
+        self._rows = csv.reader(iter(self._lines))
+        try:
+            header = next(self._rows, None)
+        except csv.Error as error:
+            self.close()
+            raise DataFileError(f"{path}: the header line cannot be read as CSV ({error})") from None
+        if not header:
+            self.close()
+            raise DataFileError(f"{path}: the first line is empty; a CSV file needs a header line naming its columns")
+        duplicates = sorted({name for name in header if header.count(name) > 1})
+        if duplicates:
+            self.close()
+            raise DataFileError(f"{path}: the header names column(s) {duplicates} more than once; rename them")
+        self.columns = header
+
+    def _chunks(self) -> Iterator[Chunk]:
+        width = len(self.columns)
+        rows: list[list[str]] = []
+        malformed: list[Malformed] = []
+        produced = False
+        while True:
+            start = self._lines.line_number + 1
+            try:
+                row = next(self._rows)
+            except StopIteration:
+                break
+            except csv.Error as error:
+                malformed.append(Malformed(len(rows), start, f"not readable as CSV ({error})"))
+                rows.append([""] * width)
+            else:
+                if not row:  # a blank line is no record
+                    continue
+                if len(row) != width:
+                    malformed.append(Malformed(len(rows), start, f"expected {width} fields, found {len(row)}"))
+                    row = (row + [""] * width)[:width]
+                elif self._lines.last_undecodable >= start:
+                    malformed.append(Malformed(len(rows), start, "not valid UTF-8"))
+                rows.append(row)
+            if len(rows) == self.chunk_size:
+                yield Chunk(_object_frame(self.columns, rows), malformed)
+                produced, rows, malformed = True, [], []
+        if rows or not produced:
+            yield Chunk(_object_frame(self.columns, rows), malformed)
+
+    def progress(self) -> float:
+        return self._lines.bytes_read / self._lines.total_bytes
+
+    def close(self) -> None:
+        self._lines.close()
+
+
+class TextReader(Reader):
+    """A plain text file: every line is one text (line ends removed), in one column named ``column``."""
+
+    def __init__(self, path: Path, chunk_size: int, column: str = "text"):
+        super().__init__(path, chunk_size)
+        self._lines = _Lines(path)
+        self.columns = [column]
+
+    def _chunks(self) -> Iterator[Chunk]:
+        rows: list[list[str]] = []
+        malformed: list[Malformed] = []
+        produced = False
+        for line in self._lines:
+            if self._lines.last_undecodable == self._lines.line_number:
+                malformed.append(Malformed(len(rows), self._lines.line_number, "not valid UTF-8"))
+            rows.append([line.rstrip("\r\n")])
+            if len(rows) == self.chunk_size:
+                yield Chunk(_object_frame(self.columns, rows), malformed)
+                produced, rows, malformed = True, [], []
+        if rows or not produced:
+            yield Chunk(_object_frame(self.columns, rows), malformed)
+
+    def progress(self) -> float:
+        return self._lines.bytes_read / self._lines.total_bytes
+
+    def close(self) -> None:
+        self._lines.close()
+
+
+def _parse_json_line(line: str) -> tuple[dict[str, Any] | None, str | None]:
+    """The object on a JSONL line, or ``None`` and why not."""
+    try:
+        value = json.loads(line)
+    except json.JSONDecodeError as error:
+        return None, f"not valid JSON ({error})"
+    except RecursionError:
+        return None, "not readable JSON (nested too deeply)"
+    if not isinstance(value, dict):
+        return None, f"expected a JSON object, found {type(value).__name__}"
+    return value, None
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int" if _INT64[0] <= value <= _INT64[1] else "other"
+    if isinstance(value, float):
+        return "float"
+    return "str" if isinstance(value, str) else "other"
+
+
+class JsonLinesReader(Reader):
+    """A JSON Lines file: one JSON object per line (blank lines are ignored).
+
+    A first pass collects every key, in order of first appearance, and its type: a key holding only booleans,
+    only integers, only numbers or only strings (or null) gets a matching pandas dtype; any other key keeps the
+    JSON values as they are. A line that is not a JSON object is a malformed row with every value missing.
+    """
+
+    def __init__(self, path: Path, chunk_size: int):
+        super().__init__(path, chunk_size)
+        kinds: dict[str, set[str]] = {}
+        with open(path, "rb") as handle:
+            for raw in handle:
+                if not raw.strip():
+                    continue
+                try:
+                    record, _ = _parse_json_line(raw.decode("utf-8-sig"))
+                except UnicodeDecodeError:
+                    continue
+                for key, value in (record or {}).items():
+                    found = kinds.setdefault(key, set())
+                    if value is not None:
+                        found.add(_json_kind(value))
+        self.columns = list(kinds)
+        self._dtypes = {key: self._dtype(found) for key, found in kinds.items()}
+        self._lines = _Lines(path)
+
+    @staticmethod
+    def _dtype(kinds: set[str]) -> str:
+        if kinds == {"bool"}:
+            return "boolean"
+        if kinds == {"int"}:
+            return "Int64"
+        if kinds and kinds <= {"int", "float"}:
+            return "float64"
+        if kinds == {"str"}:
+            return "string"
+        return "object"
+
+    def _frame(self, records: list[dict[str, Any]]) -> pd.DataFrame:
+        import pandas as pd
+
+        data = {}
+        for key in self.columns:
+            values = [record.get(key) for record in records]
+            dtype = self._dtypes[key]
+            if dtype == "float64":
+                values = [math.nan if value is None else float(value) for value in values]
+            data[key] = pd.Series(values, dtype=dtype)
+        return pd.DataFrame(data, columns=self.columns)
+
+    def _chunks(self) -> Iterator[Chunk]:
+        records: list[dict[str, Any]] = []
+        malformed: list[Malformed] = []
+        produced = False
+        for line in self._lines:
+            if not line.strip():
+                continue
+            number = self._lines.line_number
+            record, problem = _parse_json_line(line)
+            if self._lines.last_undecodable == number:
+                problem = "not valid UTF-8"
+            if problem:
+                malformed.append(Malformed(len(records), number, problem))
+            records.append(record or {})
+            if len(records) == self.chunk_size:
+                yield Chunk(self._frame(records), malformed)
+                produced, records, malformed = True, [], []
+        if records or not produced:
+            yield Chunk(self._frame(records), malformed)
+
+    def progress(self) -> float:
+        return self._lines.bytes_read / self._lines.total_bytes
+
+    def close(self) -> None:
+        self._lines.close()
+
+
+class ParquetReader(Reader):
+    """A Parquet file, read a batch at a time; columns keep their Arrow types (pandas ``ArrowDtype``).
+
+    Memory follows the file's row groups: a file written as one huge row group is read whole.
+    """
+
+    def __init__(self, path: Path, chunk_size: int):
+        super().__init__(path, chunk_size)
+        require_pyarrow(path)
+        import pyarrow.parquet as pq
+
+        try:
+            self._file = pq.ParquetFile(path)
+        except Exception as error:  # pyarrow raises several types for files that are not Parquet
+            raise DataFileError(f"{path}: not a readable Parquet file ({error})") from None
+        self.columns = list(self._file.schema_arrow.names)
+        self._total = max(self._file.metadata.num_rows, 1)
+        self._read = 0
+
+    def _chunks(self) -> Iterator[Chunk]:
+        import pandas as pd
+
+        produced = False
+        for batch in self._file.iter_batches(batch_size=self.chunk_size):
+            self._read += batch.num_rows
+            produced = True
+            yield Chunk(batch.to_pandas(types_mapper=pd.ArrowDtype))
+        if not produced:
+            yield Chunk(self._file.schema_arrow.empty_table().to_pandas(types_mapper=pd.ArrowDtype))
+
+    def progress(self) -> float:
+        return self._read / self._total
+
+    def close(self) -> None:
+        getattr(self._file, "close", lambda: None)()
+
+
+def open_reader(path: str | Path, chunk_size: int = 2000, text_column: str = "text") -> Reader:
+    """A :class:`Reader` for ``path``, its format chosen by extension (``text_column`` names a .txt file's column).
+
+    Raises :class:`DataFileError` for an unsupported extension, a missing file or an unusable header.
+    """
+    path = Path(path)
+    kind = file_format(path)
+    if not path.is_file():
+        raise DataFileError(f"{path}: no such file")
+    if kind == "csv":
+        return CsvReader(path, chunk_size)
+    if kind == "txt":
+        return TextReader(path, chunk_size, text_column)
+    if kind == "jsonl":
+        return JsonLinesReader(path, chunk_size)
+    return ParquetReader(path, chunk_size)
+
+
+# ------------------------------------------------------------------------------------------------------ writers
+def _is_missing(value: Any) -> bool:
+    """None, NaN, pandas.NA or NaT (checked without importing pandas)."""
+    return (
+        value is None or (isinstance(value, float) and value != value) or type(value).__name__ in ("NAType", "NaTType")
+    )
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text for CSV and text output: missing -> ``""``, floats in full precision, JSON for nested values.
+
+    >>> [cell_text(v) for v in (None, float("nan"), 0.1 + 0.2, True, {"a": [1]}, "x")]
+    ['', '', '0.30000000000000004', 'true', '{"a": [1]}', 'x']
+    """
+    if isinstance(value, str):
+        return value
+    if _is_missing(value):
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list, tuple)):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    if hasattr(value, "item") and not hasattr(value, "__len__"):  # numpy scalar
+        return cell_text(value.item())
+    return str(value)
+
+
+def _json_value(value: Any) -> Any:
+    if _is_missing(value):
+        return None
+    if hasattr(value, "item") and not isinstance(value, (str, int, float)) and not hasattr(value, "__len__"):
+        return value.item()  # numpy scalar
+    return value
+
+
+class Writer:
+    """Write :class:`pandas.DataFrame` chunks to a binary file handle, every chunk with the same columns."""
+
+    def __init__(self, handle: IO[bytes]):
+        self.handle = handle
+        self.rows_written = 0
+
+    def write(self, frame: pd.DataFrame) -> None:
+        self._write(frame)
+        self.rows_written += len(frame)
+
+    def _write(self, frame: pd.DataFrame) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Finish the file (the handle itself stays open: its owner closes it)."""
+
+    def __enter__(self) -> Writer:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def _text_rows(frame: pd.DataFrame) -> list[tuple[str, ...]]:
+    columns = [[cell_text(value) for value in frame[name].tolist()] for name in frame.columns]
+    return list(zip(*columns)) if columns else [()] * len(frame)
+
+
+def _csv_line(cells: tuple[str, ...] | list[str]) -> str:
+    """One CSV record, quoting a cell that holds a comma, quote, line feed or carriage return.
+
+    >>> _csv_line(["a", "b,c", 'say "hi" now', "x\\ry", ""])
+    'a,"b,c","say ""hi"" now","x\\ry",'
+    """
+    if len(cells) == 1 and cells[0] == "":
+        return '""'  # an empty one-field record must not look like a blank line
+    return ",".join(
+        '"' + cell.replace('"', '""') + '"' if any(mark in cell for mark in ',"\n\r') else cell for cell in cells
+    )
+
+
+class CsvWriter(Writer):
+    """CSV with a header line (written once, from the first chunk), quoting only where needed."""
+
+    def __init__(self, handle: IO[bytes]):
+        super().__init__(handle)
+        self._header_written = False
+
+    def _write(self, frame: pd.DataFrame) -> None:
+        records = _text_rows(frame)
+        if not self._header_written:
+            records.insert(0, tuple(str(name) for name in frame.columns))
+            self._header_written = True
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows(records)
+        text = buffer.getvalue()
+        if "\r" in text:  # the csv module leaves a lone carriage return unquoted when lines end with "\n"
+            text = "".join(_csv_line(record) + "\n" for record in records)
+        self.handle.write(text.encode("utf-8"))
+
+
+_TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+class TsvWriter(Writer):
+    """Text output: a header line, then one line per row, values separated by tabs. A backslash, tab or line
+    break inside a value is written as ``\\\\``, ``\\t``, ``\\n`` or ``\\r``, so every row stays on one line.
+
+    >>> buffer = io.BytesIO()
+    >>> TsvWriter(buffer).write(_object_frame(["text", "label"], [["a\\tb", "neither"]]))
+    >>> buffer.getvalue()
+    b'text\\tlabel\\na\\\\tb\\tneither\\n'
+    """
+
+    def __init__(self, handle: IO[bytes]):
+        super().__init__(handle)
+        self._header_written = False
+
+    def _write(self, frame: pd.DataFrame) -> None:
+        lines = []
+        if not self._header_written:
+            lines.append("\t".join(str(name).translate(_TSV_ESCAPES) for name in frame.columns))
+            self._header_written = True
+        lines.extend("\t".join(cell.translate(_TSV_ESCAPES) for cell in row) for row in _text_rows(frame))
+        if lines:
+            self.handle.write(("\n".join(lines) + "\n").encode("utf-8"))
+
+
+class JsonLinesWriter(Writer):
+    """One JSON object per row; missing values are ``null``, floats keep full precision."""
+
+    def _write(self, frame: pd.DataFrame) -> None:
+        names = [str(name) for name in frame.columns]
+        columns = [frame[name].tolist() for name in frame.columns]
+        lines = [
+            json.dumps(dict(zip(names, map(_json_value, row))), ensure_ascii=False, default=str)
+            for row in zip(*columns)
+        ]
+        if lines:
+            self.handle.write(("\n".join(lines) + "\n").encode("utf-8"))
+
+
+class ParquetWriter(Writer):
+    """Parquet, one row group per chunk. The schema comes from the first chunk: Arrow-typed and numeric columns
+    keep their types; text columns (and columns of mixed values, written as JSON text) are strings."""
+
+    def __init__(self, handle: IO[bytes]):
+        super().__init__(handle)
+        self.pa = require_pyarrow("output")
+        self._writer: Any = None
+        self._schema: Any = None
+
+    @staticmethod
+    def _prepare(frame: pd.DataFrame) -> pd.DataFrame:
+        import pandas as pd
+
+        prepared = frame.copy(deep=False)
+        for name in frame.columns:
+            if frame[name].dtype == object:
+                values = [
+                    None if _is_missing(value) else value if isinstance(value, str) else cell_text(value)
+                    for value in frame[name].tolist()
+                ]
+                prepared[name] = pd.Series(values, index=frame.index, dtype=object)
+        return prepared
+
+    def _write(self, frame: pd.DataFrame) -> None:
+        pa = self.pa
+        prepared = self._prepare(frame)
+        if self._schema is None:
+            schema = pa.Schema.from_pandas(prepared, preserve_index=False)
+            for index, column in enumerate(schema):
+                if pa.types.is_null(column.type):
+                    schema = schema.set(index, pa.field(column.name, pa.string()))
+            self._schema = schema
+            import pyarrow.parquet as pq
+
+            self._writer = pq.ParquetWriter(self.handle, schema)
+        table = pa.Table.from_pandas(prepared, schema=self._schema, preserve_index=False)
+        self._writer.write_table(table)
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+
+
+def open_writer(handle: IO[bytes], kind: str) -> Writer:
+    """A :class:`Writer` of format ``kind`` (``csv``, ``jsonl``, ``txt`` or ``parquet``) on a binary handle."""
+    writers: dict[str, type[Writer]] = {
+        "csv": CsvWriter,
+        "jsonl": JsonLinesWriter,
+        "txt": TsvWriter,
+        "parquet": ParquetWriter,
+    }
+    if kind not in writers:
+        raise ValueError(f"unknown format {kind!r}; expected one of {sorted(writers)}")
+    return writers[kind](handle)
