@@ -100,13 +100,9 @@ def count_rows(path: Path) -> int:
 
 
 def machine() -> dict[str, object]:
-    model = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as handle:
-            model = next(line.split(":", 1)[1].strip() for line in handle if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    return {"nproc": os.cpu_count(), "cpu": model, "python": platform.python_version()}
+    from lmclassify.machine import cpu_model
+
+    return {"nproc": os.cpu_count(), "cpu": cpu_model(), "python": platform.python_version()}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -83,17 +83,10 @@ def machine() -> dict[str, Any]:
 
     import lmclassify
     from lmclassify import runtime
+    from lmclassify.machine import cpu_model
 
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
     return {
-        "cpu": cpu,
+        "cpu": cpu_model(),
         "cores": os.cpu_count(),
         "usable_cores": runtime._usable_cores(),
         "platform": platform.platform(),

@@ -167,7 +167,21 @@ def _object_frame(columns: list[str], rows: list[list[Any]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns, dtype=object)
 
 
-class CsvReader(Reader):
+class _LineFileReader(Reader):
+    """A reader of a text file taken line by line (CSV, plain text, JSON Lines)."""
+
+    def __init__(self, path: Path, chunk_size: int):
+        super().__init__(path, chunk_size)
+        self._lines = _Lines(path)
+
+    def progress(self) -> float:
+        return self._lines.bytes_read / self._lines.total_bytes
+
+    def close(self) -> None:
+        self._lines.close()
+
+
+class CsvReader(_LineFileReader):
     """A CSV file with a header line. Every cell is read as text (``""`` when empty), exactly as written.
 
     A field longer than :func:`csv.field_size_limit` (131,072 characters unless changed) makes its row malformed.
@@ -175,7 +189,6 @@ class CsvReader(Reader):
 
     def __init__(self, path: Path, chunk_size: int):
         super().__init__(path, chunk_size)
-        self._lines = _Lines(path)
         self._rows = csv.reader(iter(self._lines))
         try:
             header = next(self._rows, None)
@@ -220,19 +233,11 @@ class CsvReader(Reader):
         if rows or not produced:
             yield Chunk(_object_frame(self.columns, rows), malformed)
 
-    def progress(self) -> float:
-        return self._lines.bytes_read / self._lines.total_bytes
-
-    def close(self) -> None:
-        self._lines.close()
-
-
-class TextReader(Reader):
+class TextReader(_LineFileReader):
     """A plain text file: every line is one text (line ends removed), in one column named ``column``."""
 
     def __init__(self, path: Path, chunk_size: int, column: str = "text"):
         super().__init__(path, chunk_size)
-        self._lines = _Lines(path)
         self.columns = [column]
 
     def _chunks(self) -> Iterator[Chunk]:
@@ -248,13 +253,6 @@ class TextReader(Reader):
                 produced, rows, malformed = True, [], []
         if rows or not produced:
             yield Chunk(_object_frame(self.columns, rows), malformed)
-
-    def progress(self) -> float:
-        return self._lines.bytes_read / self._lines.total_bytes
-
-    def close(self) -> None:
-        self._lines.close()
-
 
 def _parse_json_line(line: str) -> tuple[dict[str, Any] | None, str | None]:
     """The object on a JSONL line, or ``None`` and why not."""
@@ -279,7 +277,7 @@ def _json_kind(value: Any) -> str:
     return "str" if isinstance(value, str) else "other"
 
 
-class JsonLinesReader(Reader):
+class JsonLinesReader(_LineFileReader):
     """A JSON Lines file: one JSON object per line (blank lines are ignored).
 
     A first pass collects every key, in order of first appearance, and its type: a key holding only booleans,
@@ -304,7 +302,6 @@ class JsonLinesReader(Reader):
                         found.add(_json_kind(value))
         self.columns = list(kinds)
         self._dtypes = {key: self._dtype(found) for key, found in kinds.items()}
-        self._lines = _Lines(path)
 
     @staticmethod
     def _dtype(kinds: set[str]) -> str:
@@ -349,13 +346,6 @@ class JsonLinesReader(Reader):
                 produced, records, malformed = True, [], []
         if records or not produced:
             yield Chunk(self._frame(records), malformed)
-
-    def progress(self) -> float:
-        return self._lines.bytes_read / self._lines.total_bytes
-
-    def close(self) -> None:
-        self._lines.close()
-
 
 class ParquetReader(Reader):
     """A Parquet file, read a batch at a time; columns keep their Arrow types (pandas ``ArrowDtype``).

@@ -39,6 +39,7 @@ from lmclassify.corpus import read_labelled_csv
 from lmclassify.errors import CorpusError
 from lmclassify.features import FeatureConfig, build_features
 from lmclassify.labels import LABELS
+from lmclassify.machine import cpu_model
 from lmclassify.metrics import expected_calibration_error
 from lmclassify.resources import default_corpus_path
 from lmclassify.storage import write_json_atomically, write_text_atomically
@@ -199,15 +200,8 @@ def _calibration_note(calibration: list[dict[str, Any]]) -> str:
 
 
 def _machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, scikit-learn {sklearn.__version__}"
+    python = platform.python_version()
+    return f"{cpu_model()}, {os.cpu_count()} cores, Python {python}, scikit-learn {sklearn.__version__}"
 
 
 _CONFIG_FORMATS = {"C": "g", "ece_uncalibrated": ".3f", "fit_seconds": ".2f", "predict_per_second": ",.0f"}
