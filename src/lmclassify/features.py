@@ -21,6 +21,7 @@ from sklearn.pipeline import FeatureUnion
 from sklearn.preprocessing import normalize
 
 from lmclassify.lexicon import LEXICON, term_function
+from lmclassify.runtime import word_ngrams
 
 #: Words are runs of two or more word characters (scikit-learn's default pattern).
 TOKEN_PATTERN = r"(?u)\b\w\w+\b"
@@ -107,11 +108,7 @@ class LexiconVectorizer(TransformerMixin, BaseEstimator):
         return self
 
     def _grams(self, text: str) -> list[str]:
-        tokens = self.token_pattern_.findall(text.lower())
-        grams = list(tokens)
-        for n in range(2, min(self.max_n_, len(tokens)) + 1):
-            grams.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
-        return grams
+        return word_ngrams(self.token_pattern_.findall(text.lower()), 1, self.max_n_)
 
     def transform(self, texts) -> sparse.csr_matrix:
         rows, columns, values = [], [], []

@@ -165,6 +165,18 @@ def check_text(text: object, position: int | None = None) -> str:
     return text
 
 
+def word_ngrams(tokens: Sequence[str], min_n: int, max_n: int) -> list[str]:
+    """Word n-grams of ``tokens`` in scikit-learn's order: all unigrams (if ``min_n`` is 1), then bigrams, ...
+
+    >>> word_ngrams(["plan", "the", "budget"], 1, 2)
+    ['plan', 'the', 'budget', 'plan the', 'the budget']
+    """
+    grams = list(tokens) if min_n == 1 else []
+    for n in range(max(min_n, 2), min(max_n, len(tokens)) + 1):
+        grams.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+    return grams
+
+
 class _Block:
     """One feature block: turns lower-cased text into the n-grams that scikit-learn's analyzer would produce.
 
@@ -213,12 +225,7 @@ class _Block:
         )
 
     def _word_grams(self, text: str) -> list[str]:
-        tokens = self.token_pattern.findall(text)
-        grams = list(tokens) if self.min_n == 1 else []
-        count = len(tokens)
-        for n in range(max(self.min_n, 2), min(self.max_n, count) + 1):
-            grams.extend(" ".join(tokens[i : i + n]) for i in range(count - n + 1))
-        return grams
+        return word_ngrams(self.token_pattern.findall(text), self.min_n, self.max_n)
 
     def _char_wb_grams(self, text: str) -> list[str]:
         grams: list[str] = []
