@@ -3,7 +3,7 @@
 The extension (``lmclassify._fastscore``) makes classification fast; if it cannot be compiled the build goes on
 without it and lmclassify uses its pure-Python path, which gives the same results. The corpus, the challenge set
 and the default model live in the top-level ``data/`` and ``models/`` folders and are copied into the wheel as
-``lmclassify/data/...`` and ``lmclassify/models/...``.
+``lmclassify/data/...`` (with the whole documents under ``data/documents``) and ``lmclassify/models/...``.
 """
 
 from pathlib import Path
@@ -14,9 +14,17 @@ from setuptools.command.build_py import build_py
 BUNDLED_FILES = {
     "data/corpus.csv": "lmclassify/data/corpus.csv",
     "data/challenge.csv": "lmclassify/data/challenge.csv",
+    "data/documents/documents.csv": "lmclassify/data/documents/documents.csv",
+    "data/documents/units.csv": "lmclassify/data/documents/units.csv",
     "models/default.npz": "lmclassify/models/default.npz",
     "models/default.json": "lmclassify/models/default.json",
 }
+BUNDLED_FILES.update(
+    {
+        path.as_posix(): f"lmclassify/{path.as_posix()}"
+        for path in sorted(Path("data/documents/texts").glob("*.txt"))
+    }
+)
 
 
 class BuildPyWithBundledFiles(build_py):

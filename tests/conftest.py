@@ -40,3 +40,25 @@ def small_model_dir(tmp_path_factory, small_corpus_csv) -> Path:
     out = tmp_path_factory.mktemp("model")
     assert main(["--data", str(small_corpus_csv), "--out", str(out), "--no-search", "--seed", "1"]) == 0
     return out
+
+
+@pytest.fixture(scope="session")
+def small_documents_dir(tmp_path_factory) -> Path:
+    """A copy of 16 of the bundled whole documents (12 train, 4 test), in the bundled layout."""
+    import shutil
+
+    from lmclassify.corpus import load_documents
+
+    documents = load_documents()
+    chosen = list(documents.documents.index[documents.documents["split"] == "train"][::7][:12])
+    chosen += list(documents.documents.index[documents.documents["split"] == "test"][::5][:4])
+    out = tmp_path_factory.mktemp("documents")
+    (out / "texts").mkdir()
+    source = REPO / "data" / "documents"
+    table = pd.read_csv(source / "documents.csv", dtype=str, keep_default_na=False)
+    table[table["doc_id"].isin(chosen)].to_csv(out / "documents.csv", index=False)
+    units = pd.read_csv(source / "units.csv", dtype=str, keep_default_na=False)
+    units[units["doc_id"].isin(chosen)].to_csv(out / "units.csv", index=False)
+    for file in table.loc[table["doc_id"].isin(chosen), "file"]:
+        shutil.copy(source / file, out / file)
+    return out

@@ -6,6 +6,7 @@ import html
 import json
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -13,8 +14,9 @@ from hypothesis import strategies as st
 
 import lmclassify
 from lmclassify import LABELS, DocumentReport, load_model
-from lmclassify.analysis import COLOURS, PROFILE_COLUMNS, SENTENCE_COLUMNS, count_words
+from lmclassify.analysis import COLOURS, PROFILE_COLUMNS, SENTENCE_COLUMNS, analyze_document, count_words, shift_by_kind
 from lmclassify.resources import default_model_path
+from lmclassify.runtime import Classifier
 
 DOCUMENT = """# A letter to our people
 
@@ -53,11 +55,62 @@ def test_sentences_have_the_promised_columns_and_exact_offsets(report):
     assert frame["confidence"].between(0, 1).all()
 
 
-def test_sentence_labels_agree_with_classifying_each_sentence(model, report):
-    predictions = model.classify(report.sentences["text"].tolist())
+def test_unit_probabilities_are_the_models_shifted_by_each_units_kind(model, report):
+    frame = report.sentences
+    expected = shift_by_kind(model.predict_proba(frame["text"].tolist()), frame["kind"].tolist(), model.kind_offsets)
+    assert np.allclose(frame[[f"p_{label}" for label in LABELS]].to_numpy(), expected, atol=1e-12)
+    assert frame["label"].tolist() == [LABELS[i] for i in expected.argmax(axis=1)]
+    assert np.allclose(frame["confidence"], expected.max(axis=1))
+
+
+def test_without_kind_offsets_units_are_classified_exactly_as_classify_does():
+    path = default_model_path()
+    with np.load(path) as stored:
+        arrays = {key: stored[key] for key in stored.files}
+    metadata = json.loads(bytes(arrays.pop("metadata")).decode("utf-8"))
+    metadata["kind_offsets"] = {}
+    plain = Classifier(arrays, metadata)
+    report = plain.analyze(DOCUMENT)
+    predictions = plain.classify(report.sentences["text"].tolist())
     assert report.sentences["label"].tolist() == [p.label for p in predictions]
     assert report.sentences["function"].tolist() == [p.function for p in predictions]
-    assert report.sentences["confidence"].tolist() == [p.confidence for p in predictions]
+    assert np.allclose(report.sentences["confidence"], [p.confidence for p in predictions], atol=1e-12)
+    metadata["kind_offsets"] = {"heading": {"management": 0.0, "leadership": 0.0, "neither": 50.0}}
+    shifted = Classifier(arrays, metadata).analyze(DOCUMENT).sentences
+    assert (shifted.loc[shifted["kind"] == "heading", "label"] == "neither").all()
+    others = shifted["kind"] != "heading"
+    assert shifted.loc[others, "label"].tolist() == report.sentences.loc[others, "label"].tolist()
+
+
+def test_kinds_come_from_the_splitter_and_the_profile_counts_content_units_only(report):
+    frame = report.sentences
+    assert frame["kind"].tolist()[:3] == ["heading", "sentence", "sentence"]
+    assert "lead_in" in set(frame["kind"]) and "list_item" in set(frame["kind"])
+    content = frame[frame["kind"].isin(["list_item", "sentence"])]
+    assert report.profile["sentences"].sum() == len(content) < len(frame)
+    assert report.counted_kinds == ("list_item", "sentence")
+
+
+def test_every_unit_can_be_counted_on_request(model):
+    from lmclassify.segment import UNIT_KINDS
+
+    report = analyze_document(model, DOCUMENT, counted_kinds=UNIT_KINDS)
+    assert report.profile["sentences"].sum() == len(report)
+    with pytest.raises(ValueError, match="unknown unit kind"):
+        analyze_document(model, DOCUMENT, counted_kinds=("paragraph",))
+
+
+def test_probabilities_and_kinds_reach_every_output_format(report):
+    row = report.to_dict()["sentences"][0]
+    assert set(row["scores"]) == set(LABELS) and row["kind"] == "heading"
+    assert abs(sum(row["scores"].values()) - 1) < 1e-9
+    assert "heading:" in report.to_html()
+
+
+def test_shift_by_kind_leaves_other_kinds_alone():
+    probabilities = np.array([[0.6, 0.3, 0.1], [0.6, 0.3, 0.1]])
+    shifted = shift_by_kind(probabilities, ["heading", "sentence"], {"heading": np.array([0.0, 0.0, np.log(6.0)])})
+    assert np.allclose(shifted[0], [0.4, 0.2, 0.4]) and np.allclose(shifted[1], probabilities[1])
 
 
 def test_a_mixed_document_is_read_sentence_by_sentence(report):
@@ -72,10 +125,11 @@ def test_profile_shares_sum_to_one_and_match_the_counts(report):
     assert list(profile.index) == list(LABELS) and list(profile.columns) == list(PROFILE_COLUMNS)
     assert profile["sentence_share"].sum() == pytest.approx(1.0)
     assert profile["word_share"].sum() == pytest.approx(1.0)
-    counts = report.sentences["label"].value_counts()
+    counted = report.sentences[report.sentences["kind"].isin(report.counted_kinds)]
+    counts = counted["label"].value_counts()
     for label in LABELS:
         assert profile.loc[label, "sentences"] == counts.get(label, 0)
-        words = report.sentences.loc[report.sentences["label"] == label, "text"].map(count_words).sum()
+        words = counted.loc[counted["label"] == label, "text"].map(count_words).sum()
         assert profile.loc[label, "words"] == words
 
 
@@ -106,7 +160,11 @@ def test_html_shows_the_whole_document_escaped_with_each_sentence_highlighted(re
     assert _visible_text(markup) == DOCUMENT
     spans = re.findall(r'<span class="lmclassify-(\w+)" style="background-color:([^"]+)" title="([^"]*)">', markup)
     assert [label for label, _, _ in spans] == report.sentences["label"].tolist()
-    assert all(colour == COLOURS[label] and title.startswith(label) for label, colour, title in spans)
+    kinds = report.sentences["kind"].tolist()
+    assert all(
+        colour == COLOURS[label] and title.startswith(f"{kind}: {label}")
+        for (label, colour, title), kind in zip(spans, kinds)
+    )
     for label in LABELS:  # the legend
         assert f"{label}: {int(report.profile.loc[label, 'sentences'])} sentences" in markup
     assert report._repr_html_() == markup
@@ -131,7 +189,7 @@ def test_a_document_without_sentences_gives_an_empty_report(model, document):
     assert report.top("leadership").empty
     assert report.to_dict()["sentences"] == []
     assert _visible_text(report.to_html()) == document
-    assert "0 sentences" in repr(report)
+    assert "0 units" in repr(report)
 
 
 def test_a_non_string_document_is_refused(model):
@@ -158,4 +216,5 @@ def test_fuzz_any_document_gives_a_consistent_report(document):
         assert document[row.start : row.end] == row.text and row.text.strip()
         assert row.label in LABELS
     shares = report.profile["sentence_share"].sum()
-    assert abs(shares - (1.0 if len(report.sentences) else 0.0)) < 1e-9
+    counted = report.sentences["kind"].isin(report.counted_kinds).any()
+    assert abs(shares - (1.0 if counted else 0.0)) < 1e-9

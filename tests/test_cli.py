@@ -73,8 +73,9 @@ def test_fuzz_stdin_never_crashes_and_keeps_one_output_line_per_input_line(monke
 
 
 def test_invalid_utf8_on_stdin_is_replaced_not_fatal():
-    result = subprocess.run([sys.executable, "-m", "lmclassify", "-"], input=b"Cut costs \xff\xfe now\n",
-                            capture_output=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "lmclassify", "-"], input=b"Cut costs \xff\xfe now\n", capture_output=True, check=True
+    )
     assert result.stdout.decode().startswith("management\t")
 
 

@@ -38,7 +38,7 @@ def test_text_format_prints_a_profile_and_a_sentence_table_per_document(files, c
     letter, notes = files
     assert main(["analyze", str(letter), str(notes)]) == 0
     out = capsys.readouterr().out
-    assert f"== {letter}: 3 sentences" in out and f"== {notes}: 2 sentences" in out
+    assert f"== {letter}: 3 units;" in out and f"== {notes}: 2 units;" in out
     for label in LABELS:
         assert f"\n{label} " in out
     assert "We cut costs by 3.5% and tracked spending weekly." in out
@@ -99,7 +99,7 @@ def test_empty_file_gives_an_empty_report(tmp_path, capsys):
     empty = tmp_path / "empty.txt"
     empty.write_text("")
     assert main(["analyze", str(empty)]) == 0
-    assert f"== {empty}: 0 sentences, 0 words ==" in capsys.readouterr().out
+    assert f"== {empty}: 0 units; profile of list_item/sentence units, 0 words ==" in capsys.readouterr().out
 
 
 def test_byte_order_mark_is_dropped(tmp_path):
@@ -128,7 +128,8 @@ def test_console_script(files):
         text=True,
         check=True,
     )
-    assert result.stdout.splitlines()[1].split(",")[4] == "management"
+    header, first = result.stdout.splitlines()[:2]
+    assert first.split(",")[header.split(",").index("label")] == "management"
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

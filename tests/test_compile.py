@@ -24,8 +24,10 @@ def reference():
     """The scikit-learn model the bundled model was compiled from (our own file: trusted)."""
     written_with = json.loads((REPO / "models" / "default.json").read_text())["sklearn_version"]
     if written_with != sklearn.__version__:
-        pytest.skip(f"the reference pickle was written by scikit-learn {written_with}; pickles do not load "
-                    f"reliably in another version ({sklearn.__version__})")
+        pytest.skip(
+            f"the reference pickle was written by scikit-learn {written_with}; pickles do not load "
+            f"reliably in another version ({sklearn.__version__})"
+        )
     return joblib.load(REPO / "models" / "default.joblib")
 
 

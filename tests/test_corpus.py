@@ -116,3 +116,55 @@ def test_only_text_and_label_are_required_in_any_order(tmp_path):
     content = "label,text\n" + "".join(f"{label},{text}\n" for text, label in _lines())
     frame = load_corpus(_write(tmp_path, content))
     assert set(frame.columns) == {"text", "label"} and len(frame) == 30
+
+
+# ------------------------------------------------------------------------------------------- whole documents
+def _copy_documents(source, target):
+    import shutil
+
+    shutil.copytree(source, target)
+    return target
+
+
+def test_the_bundled_documents_are_valid_and_split_by_document():
+    from lmclassify.corpus import load_documents
+
+    documents = load_documents()
+    assert len(documents) >= 150
+    units = documents.units
+    for row in units.sample(200, random_state=0).itertuples():
+        assert documents.texts[row.doc_id][row.start : row.end] == row.text
+    assert units.groupby("doc_id")["split"].nunique().max() == 1
+    test_share = (documents.documents["split"] == "test").mean()
+    assert 0.15 <= test_share <= 0.3
+    assert set(documents.documents["variety"]) == {"uk", "us"}
+
+
+def test_a_unit_whose_offsets_miss_its_text_is_refused(tmp_path, small_documents_dir):
+    import pandas as pd
+
+    from lmclassify.corpus import load_documents
+
+    folder = _copy_documents(small_documents_dir, tmp_path / "docs")
+    units = pd.read_csv(folder / "units.csv", dtype=str, keep_default_na=False)
+    units.loc[3, "start"] = str(int(units.loc[3, "start"]) + 1)
+    units.to_csv(folder / "units.csv", index=False)
+    with pytest.raises(CorpusError, match=f"unit {units.loc[3, 'id']}: offsets"):
+        load_documents(folder)
+
+
+def test_a_missing_text_file_and_a_bad_split_are_named(tmp_path, small_documents_dir):
+    import pandas as pd
+
+    from lmclassify.corpus import load_documents
+
+    folder = _copy_documents(small_documents_dir, tmp_path / "docs")
+    table = pd.read_csv(folder / "documents.csv", dtype=str, keep_default_na=False)
+    (folder / table.loc[0, "file"]).unlink()
+    with pytest.raises(CorpusError, match="which is missing"):
+        load_documents(folder)
+    folder = _copy_documents(small_documents_dir, tmp_path / "docs2")
+    table.loc[0, "split"] = "dev"
+    table.to_csv(folder / "documents.csv", index=False)
+    with pytest.raises(CorpusError, match="split must be train or test"):
+        load_documents(folder)

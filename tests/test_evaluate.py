@@ -21,11 +21,16 @@ def test_evaluate_reports_label_function_and_group_figures(corpus):
 
 def test_a_users_csv_with_only_text_and_label(tmp_path, capsys):
     path = tmp_path / "mine.csv"
-    pd.DataFrame({
-        "text": ["Approve the overtime budget for March.", "Give people a reason to believe in the change.",
-                 "The canal was built in 1790."],
-        "label": ["management", "leadership", "neither"],
-    }).to_csv(path, index=False)
+    pd.DataFrame(
+        {
+            "text": [
+                "Approve the overtime budget for March.",
+                "Give people a reason to believe in the change.",
+                "The canal was built in 1790.",
+            ],
+            "label": ["management", "leadership", "neither"],
+        }
+    ).to_csv(path, index=False)
     out = tmp_path / "figures.json"
     assert main(["--data", str(path), "--json", str(out)]) == 0
     report = capsys.readouterr().out

@@ -16,10 +16,14 @@ def test_a_small_comparison_writes_markdown_and_json(tmp_path, monkeypatch, corp
     sample = sample.groupby(["label", "domain"], group_keys=False).head(25)
     data = tmp_path / "sample.csv"
     sample.to_csv(data, index=False)
-    monkeypatch.setattr(model_selection, "FEATURE_SETS", {
-        "word": FeatureConfig(word_ngrams=(1, 1), char_ngrams=None, min_df=1),
-        "word + lexicon": FeatureConfig(word_ngrams=(1, 1), char_ngrams=None, min_df=1, lexicon_weight=1.0),
-    })
+    monkeypatch.setattr(
+        model_selection,
+        "FEATURE_SETS",
+        {
+            "word": FeatureConfig(word_ngrams=(1, 1), char_ngrams=None, min_df=1),
+            "word + lexicon": FeatureConfig(word_ngrams=(1, 1), char_ngrams=None, min_df=1, lexicon_weight=1.0),
+        },
+    )
     monkeypatch.setattr(model_selection, "REGULARISATION", (1.0,))
     monkeypatch.setattr(model_selection, "CLASS_WEIGHTS", (None,))
     out = tmp_path / "selection.md"

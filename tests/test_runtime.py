@@ -229,8 +229,17 @@ def test_any_string_gives_a_valid_deterministic_prediction(model, text):
 
 @pytest.mark.parametrize(
     "text",
-    ["👩‍⚕️ 🚑 Budget 💷 approved ✅", "ميزانية الربع الأول", "שלום\u200f team", "Plan\x00the\x00budget", "\x1b[31mred",
-     "a\u0301\u0302\u0303", "\ud800 lone surrogate", "\U0001f600" * 1000, "ǅ ß İ ﬁ Σ"],
+    [
+        "👩‍⚕️ 🚑 Budget 💷 approved ✅",
+        "ميزانية الربع الأول",
+        "שלום\u200f team",
+        "Plan\x00the\x00budget",
+        "\x1b[31mred",
+        "a\u0301\u0302\u0303",
+        "\ud800 lone surrogate",
+        "\U0001f600" * 1000,
+        "ǅ ß İ ﬁ Σ",
+    ],
 )
 def test_unusual_unicode_is_classified(model, text):
     prediction = model.classify(text)

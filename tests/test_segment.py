@@ -169,3 +169,29 @@ def test_a_long_document_is_split_in_linear_time():
     started = time.perf_counter()
     assert len(split_sentences(document)) == 40000
     assert time.perf_counter() - started < 5
+
+
+# ------------------------------------------------------------------------------------------------- unit kinds
+def test_every_unit_has_a_kind():
+    document = (
+        "# Store Manager\nPennywhistle Home\n\nAbout the role\n\nWe sell candles. You will run the shop.\n\n"
+        "In this role you will:\n- Check sales every morning\n- Make the team proud\n\nApply now"
+    )
+    kinds = [(unit.text, unit.kind) for unit in split_sentences(document)]
+    assert kinds == [
+        ("Store Manager", "heading"),
+        ("Pennywhistle Home", "heading"),
+        ("About the role", "heading"),
+        ("We sell candles.", "sentence"),
+        ("You will run the shop.", "sentence"),
+        ("In this role you will:", "lead_in"),
+        ("Check sales every morning", "list_item"),
+        ("Make the team proud", "list_item"),
+        ("Apply now", "heading"),
+    ]
+
+
+def test_a_long_or_punctuated_line_alone_is_a_sentence_not_a_heading():
+    assert split_sentences("Thanks for reading.")[0].kind == "sentence"
+    long_line = "We keep every ward staffed to the agreed level and review the rota with the team each week"
+    assert split_sentences(long_line)[0].kind == "sentence"

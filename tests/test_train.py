@@ -112,3 +112,44 @@ def test_a_killed_training_run_leaves_a_loadable_model(tmp_path, small_model_dir
         process.send_signal(signal.SIGKILL)
         process.wait()
         assert load_model(out / "default.npz").classify("Agree next year's budget.").label in LABELS
+
+
+@pytest.mark.slow
+def test_whole_documents_train_calibrate_and_are_measured(tmp_path, small_corpus_csv, small_documents_dir):
+    from lmclassify.corpus import load_documents
+    from lmclassify.train import main
+
+    out = tmp_path / "model"
+    args = ["--data", str(small_corpus_csv), "--documents", str(small_documents_dir), "--out", str(out)]
+    assert main([*args, "--no-search"]) == 0
+    metadata = json.loads((out / "default.json").read_text())
+    documents = load_documents(small_documents_dir)
+    assert metadata["documents"]["train_units"] == len(documents.split("train").units)
+    assert metadata["documents"]["test_documents"] == len(documents.split("test"))
+    assert "heading" in metadata["kind_offsets"]
+    assert set(metadata["kind_offsets"]["heading"]) == set(LABELS)
+    assert abs(sum(metadata["kind_offsets"]["heading"].values())) < 1e-5
+    figures = metadata["metrics"]["test_documents"]
+    assert figures["documents"] == len(documents.split("test"))
+    assert figures["units"]["n"] == figures["end_to_end"]["n"] == len(documents.split("test").units)
+    assert 0 < figures["segmentation"]["exact_span"] <= 1
+    model = load_model(out / "default.npz")
+    assert set(model.kind_offsets) == set(metadata["kind_offsets"])
+
+
+def test_with_documents_groups_units_by_document(small_documents_dir, corpus):
+    from lmclassify.corpus import load_documents
+    from lmclassify.train import with_documents
+
+    documents = load_documents(small_documents_dir)
+    singles = corpus.head(50)
+    frame = with_documents(singles, documents)
+    assert len(frame) == 50 + len(documents.units)
+    assert frame["group"].iloc[:50].nunique() == 50
+    assert set(frame["group"].iloc[50:]) == set(documents.documents.index)
+    assert (frame["kind"].iloc[:50] == "").all() and set(frame["kind"].iloc[50:]) <= {
+        "heading",
+        "lead_in",
+        "list_item",
+        "sentence",
+    }

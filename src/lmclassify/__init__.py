@@ -14,6 +14,7 @@ from lmclassify.errors import CorpusError, ModelError
 from lmclassify.explanation import Explanation
 from lmclassify.labels import FUNCTIONS, LABELS
 from lmclassify.runtime import Classifier, Prediction, load_model
+from lmclassify.segment import UNIT_KINDS
 
 
 def __getattr__(name: str) -> str:
@@ -29,9 +30,11 @@ def __getattr__(name: str) -> str:
     globals()["__version__"] = found
     return found
 
+
 __all__ = [
     "FUNCTIONS",
     "LABELS",
+    "UNIT_KINDS",
     "Classifier",
     "CorpusError",
     "DocumentReport",

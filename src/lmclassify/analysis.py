@@ -1,15 +1,18 @@
-"""Analyse a whole document: split it into sentences, classify each, and profile the document.
+"""Analyse a whole document: split it into units, classify each, and profile the document.
 
-A document is one bag of words to the model, so :func:`analyze_document` splits it into sentences first
-(:mod:`lmclassify.segment`) and classifies every sentence. The :class:`DocumentReport` holds one row per sentence
-with its offsets in the document, the share of each label by sentences and by words, and renders the document
-as HTML with every sentence highlighted by its label.
+A document is one bag of words to the model, so :func:`analyze_document` splits it into units first
+(:mod:`lmclassify.segment`): headings, lead-ins, list items and sentences, each with its ``kind``. Every unit is
+classified; a model trained on whole documents also carries a log-odds shift per kind (``kind_offsets``, fitted
+on held-out documents), which tells a heading such as "Our culture" from a sentence with the same words. The
+:class:`DocumentReport` holds one row per unit with its offsets, kind, label, probabilities and function. The
+profile counts content units only (list items and sentences) unless asked to count every unit, and the report
+renders the document as HTML with every unit highlighted by its label.
 
 >>> from lmclassify import load_model
 >>> from lmclassify.resources import default_model_path
 >>> report = load_model(default_model_path()).analyze("Track spending against the budget. Inspire the team.")
->>> report.sentences[["text", "start", "end", "label"]].values.tolist()
-[['Track spending against the budget.', 0, 34, 'management'], ['Inspire the team.', 35, 52, 'leadership']]
+>>> report.sentences[["start", "end", "kind", "label"]].values.tolist()
+[[0, 34, 'sentence', 'management'], [35, 52, 'sentence', 'leadership']]
 >>> float(report.profile.loc["management", "sentence_share"])
 0.5
 """
@@ -20,8 +23,10 @@ import html
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from lmclassify.labels import LABELS
-from lmclassify.segment import split_sentences
+from lmclassify.segment import CONTENT_KINDS, split_sentences
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -29,7 +34,17 @@ if TYPE_CHECKING:
     from lmclassify.runtime import Classifier
 
 #: Columns of :attr:`DocumentReport.sentences`, in order.
-SENTENCE_COLUMNS = ("text", "start", "end", "label", "confidence", "function")
+SENTENCE_COLUMNS = (
+    "text",
+    "start",
+    "end",
+    "kind",
+    "label",
+    "confidence",
+    *(f"p_{label}" for label in LABELS),
+    "function",
+    "function_confidence",
+)
 #: Columns of :attr:`DocumentReport.profile`, in order.
 PROFILE_COLUMNS = ("sentences", "words", "sentence_share", "word_share")
 #: Highlight colour of each label in :meth:`DocumentReport.to_html`.
@@ -50,25 +65,35 @@ class DocumentReport:
     """What each sentence of a document is about, and the document's profile.
 
     - ``document``: the text analysed; offsets refer to it, in characters;
-    - ``sentences``: a DataFrame with columns ``text, start, end, label, confidence, function``, one row per
-      sentence in document order, ``document[start:end] == text``; ``function`` is ``None`` for neither;
+    - ``sentences`` (also ``units``): a DataFrame with columns ``text, start, end, kind, label, confidence,
+      p_management, p_leadership, p_neither, function, function_confidence``, one row per unit in document
+      order, ``document[start:end] == text``; ``kind`` is ``heading``, ``lead_in``, ``list_item`` or
+      ``sentence``; ``function`` and ``function_confidence`` are ``None`` for neither;
     - ``profile``: a DataFrame indexed by label (``management, leadership, neither``) with columns
-      ``sentences`` and ``words`` (counts) and ``sentence_share`` and ``word_share`` (each column sums to 1;
-      all zero for a document without sentences).
+      ``sentences`` and ``words`` (counts of the counted units) and ``sentence_share`` and ``word_share`` (each
+      column sums to 1; all zero for a document without counted units);
+    - ``counted_kinds``: the unit kinds the profile counts (by default list items and sentences: headings and
+      lead-ins are listed but not counted).
 
-    An empty document, or one without sentences, gives a report with no rows.
+    An empty document, or one without units, gives a report with no rows.
     """
 
     document: str
     sentences: pd.DataFrame
     profile: pd.DataFrame
+    counted_kinds: tuple[str, ...] = CONTENT_KINDS
+
+    @property
+    def units(self) -> pd.DataFrame:
+        """The same table as :attr:`sentences`: one row per unit."""
+        return self.sentences
 
     def __len__(self) -> int:
         return len(self.sentences)
 
     def __repr__(self) -> str:
         shares = ", ".join(f"{label} {self.profile.loc[label, 'word_share']:.0%}" for label in self.profile.index)
-        return f"DocumentReport({len(self)} sentences; share of words: {shares})"
+        return f"DocumentReport({len(self)} units; share of words in {'/'.join(self.counted_kinds)}: {shares})"
 
     def top(self, label: str, n: int = 5) -> pd.DataFrame:
         """The ``n`` sentences of ``label`` the model is most sure about, most confident first.
@@ -91,9 +116,12 @@ class DocumentReport:
                 "text": row.text,
                 "start": int(row.start),
                 "end": int(row.end),
+                "kind": row.kind,
                 "label": row.label,
                 "confidence": float(row.confidence),
+                "scores": {label: float(getattr(row, f"p_{label}")) for label in LABELS},
                 "function": row.function,
+                "function_confidence": None if row.function is None else float(row.function_confidence),
             }
             for row in self.sentences.itertuples(index=False)
         ]
@@ -106,7 +134,7 @@ class DocumentReport:
             }
             for label, values in self.profile.iterrows()
         }
-        return {"sentences": sentences, "profile": profile}
+        return {"sentences": sentences, "profile": profile, "counted_kinds": list(self.counted_kinds)}
 
     def to_html(self) -> str:
         """The whole document as HTML, each sentence highlighted in its label's colour, with a legend.
@@ -127,7 +155,7 @@ class DocumentReport:
         position = 0
         for row in self.sentences.itertuples(index=False):
             pieces.append(html.escape(self.document[position : row.start]))
-            tip = f"{row.label} {row.confidence:.2f}" + (f" · {row.function}" if row.function else "")
+            tip = f"{row.kind}: {row.label} {row.confidence:.2f}" + (f" · {row.function}" if row.function else "")
             pieces.append(
                 f'<span class="lmclassify-{html.escape(row.label)}" '
                 f'style="background-color:{COLOURS.get(row.label, "#ffffff")}" '
@@ -145,12 +173,13 @@ class DocumentReport:
         return self.to_html()
 
 
-def _profile(sentences: pd.DataFrame) -> pd.DataFrame:
+def _profile(sentences: pd.DataFrame, counted_kinds: tuple[str, ...]) -> pd.DataFrame:
     import pandas as pd
 
-    words = sentences["text"].map(count_words) if len(sentences) else pd.Series(dtype="int64")
-    counts = sentences["label"].value_counts().reindex(list(LABELS), fill_value=0).astype("int64")
-    word_counts = words.groupby(sentences["label"]).sum().reindex(list(LABELS), fill_value=0).astype("int64")
+    counted = sentences[sentences["kind"].isin(counted_kinds)] if len(sentences) else sentences
+    words = counted["text"].map(count_words) if len(counted) else pd.Series(dtype="int64")
+    counts = counted["label"].value_counts().reindex(list(LABELS), fill_value=0).astype("int64")
+    word_counts = words.groupby(counted["label"]).sum().reindex(list(LABELS), fill_value=0).astype("int64")
     profile = pd.DataFrame({"sentences": counts, "words": word_counts})
     profile.index.name = "label"
     for column, share in (("sentences", "sentence_share"), ("words", "word_share")):
@@ -159,26 +188,80 @@ def _profile(sentences: pd.DataFrame) -> pd.DataFrame:
     return profile[list(PROFILE_COLUMNS)]
 
 
-def analyze_document(model: Classifier, document: str) -> DocumentReport:
-    """Split ``document`` into sentences and classify each with ``model``; see :class:`DocumentReport`.
+def shift_by_kind(probabilities: np.ndarray, kinds: list[str], offsets: dict[str, np.ndarray]) -> np.ndarray:
+    """Label probabilities ``(n, 3)`` moved by each unit kind's log-odds offsets and renormalised.
 
-    Raises ``TypeError`` if ``document`` is not a ``str``.
+    >>> shift_by_kind(np.array([[0.5, 0.25, 0.25]]), ["heading"], {"heading": np.log([1.0, 1.0, 2.0])}).round(3)
+    array([[0.4, 0.2, 0.4]])
+    """
+    shifted = np.array(probabilities, dtype=np.float64)
+    for kind, offset in offsets.items():
+        rows = np.fromiter((k == kind for k in kinds), dtype=bool, count=len(kinds))
+        if rows.any():
+            shifted[rows] *= np.exp(offset - offset.max())
+    shifted /= shifted.sum(axis=1, keepdims=True)
+    return shifted
+
+
+def classify_units(model: Classifier, texts: list[str], kinds: list[str]) -> pd.DataFrame:
+    """Classify document units of the given kinds: ``label, confidence, p_*, function, function_confidence``.
+
+    >>> from lmclassify import default_model
+    >>> classify_units(default_model(), ["Our values", "Cut costs by 5%."], ["heading", "sentence"]).label.tolist()
+    ['neither', 'management']
     """
     import pandas as pd
 
+    label_probs, function_heads = model.predict_proba_with_functions(texts) if texts else (np.zeros((0, 3)), {})
+    label_probs = shift_by_kind(label_probs, kinds, model.kind_offsets) if texts else label_probs
+    best = label_probs.argmax(axis=1) if texts else np.zeros(0, dtype=int)
+    labels = [model.labels[index] for index in best]
+    functions: list[str | None] = [None] * len(texts)
+    function_confidence: list[float | None] = [None] * len(texts)
+    for row, label in enumerate(labels):
+        if label in function_heads:
+            classes, probabilities = function_heads[label]
+            top = int(probabilities[row].argmax())
+            functions[row], function_confidence[row] = classes[top], float(probabilities[row, top])
+    columns: dict[str, Any] = {
+        "label": pd.Series(labels, dtype=object),
+        "confidence": pd.Series(label_probs[np.arange(len(texts)), best], dtype="float64"),
+    }
+    for index, label in enumerate(model.labels):
+        columns[f"p_{label}"] = pd.Series(label_probs[:, index], dtype="float64")
+    columns["function"] = pd.Series(functions, dtype=object)
+    columns["function_confidence"] = pd.Series(function_confidence, dtype=object)
+    return pd.DataFrame(columns)
+
+
+def analyze_document(
+    model: Classifier, document: str, *, counted_kinds: tuple[str, ...] | None = None
+) -> DocumentReport:
+    """Split ``document`` into units and classify each with ``model``; see :class:`DocumentReport`.
+
+    ``counted_kinds`` chooses the unit kinds the profile counts (default: list items and sentences; pass
+    :data:`lmclassify.segment.UNIT_KINDS` to count headings and lead-ins too). Raises ``TypeError`` if
+    ``document`` is not a ``str`` and ``ValueError`` for an unknown kind.
+    """
+    import pandas as pd
+
+    from lmclassify.segment import UNIT_KINDS
+
     if not isinstance(document, str):
         raise TypeError(f"expected a str document to analyse, got {type(document).__name__}")
+    counted = CONTENT_KINDS if counted_kinds is None else tuple(counted_kinds)
+    unknown = sorted(set(counted) - set(UNIT_KINDS))
+    if unknown:
+        raise ValueError(f"unknown unit kind(s) {unknown}; expected some of {', '.join(UNIT_KINDS)}")
     found = split_sentences(document)
-    predictions = model.classify([sentence.text for sentence in found]) if found else []
-    sentences = pd.DataFrame(
+    classified = classify_units(model, [s.text for s in found], [s.kind for s in found])
+    positions = pd.DataFrame(
         {
             "text": pd.Series([s.text for s in found], dtype=object),
             "start": pd.Series([s.start for s in found], dtype="int64"),
             "end": pd.Series([s.end for s in found], dtype="int64"),
-            "label": pd.Series([p.label for p in predictions], dtype=object),
-            "confidence": pd.Series([p.confidence for p in predictions], dtype="float64"),
-            "function": pd.Series([p.function for p in predictions], dtype=object),
-        },
-        columns=list(SENTENCE_COLUMNS),
+            "kind": pd.Series([s.kind for s in found], dtype=object),
+        }
     )
-    return DocumentReport(document=document, sentences=sentences, profile=_profile(sentences))
+    sentences = pd.concat([positions, classified], axis=1)[list(SENTENCE_COLUMNS)]
+    return DocumentReport(document, sentences, _profile(sentences, counted), counted)

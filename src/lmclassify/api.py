@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, overload
 
 from lmclassify.resources import default_model_path, default_model_sha256
@@ -64,10 +64,10 @@ def explain(text: str, top: int | None = 5) -> Explanation:
     return default_model().explain(text, top=top)
 
 
-def analyze(document: str) -> DocumentReport:
-    """Split ``document`` into sentences and classify each with the default model; see :meth:`Classifier.analyze`.
+def analyze(document: str, *, counted_kinds: Sequence[str] | None = None) -> DocumentReport:
+    """Split ``document`` into units and classify each with the default model; see :meth:`Classifier.analyze`.
 
     >>> analyze("Plan the budget. Inspire the team.").profile["sentence_share"].tolist()
     [0.5, 0.5, 0.0]
     """
-    return default_model().analyze(document)
+    return default_model().analyze(document, counted_kinds=counted_kinds)

@@ -1,7 +1,9 @@
 """Temperature scaling: one scalar that makes a linear classifier's probabilities mean what they say.
 
 The temperature ``T`` is fitted on out-of-fold decision scores of the training data (so it sees scores the
-model produces on text it was not fitted on), then the estimator is refitted on all of it. Probabilities are
+model produces on text it was not fitted on), then the estimator is refitted on all of it. With ``groups`` (one
+per whole document, one per single unit), the folds hold out whole documents, so the temperature is fitted
+where users are: on units of documents the model never saw. Probabilities are
 ``softmax(decision_function(X) / T)``; ``T > 1`` softens over-confident scores. The predicted class never
 changes, only the confidence.
 
@@ -18,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import minimize_scalar
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold, cross_val_predict
 
 
 def _as_class_scores(decision: np.ndarray) -> np.ndarray:
@@ -37,17 +39,43 @@ def softmax(scores: np.ndarray) -> np.ndarray:
     return shifted
 
 
-def fit_temperature(scores: np.ndarray, y_index: np.ndarray) -> float:
-    """The temperature minimising the negative log-likelihood of ``y_index`` under ``softmax(scores / T)``."""
+def fit_temperature(scores: np.ndarray, y_index: np.ndarray, weights: np.ndarray | None = None) -> float:
+    """The temperature minimising the (``weights``-weighted) negative log-likelihood of ``y_index`` under
+    ``softmax(scores / T)``."""
 
     def nll(log_t: float) -> float:
         scaled = scores / np.exp(log_t)
         scaled = scaled - scaled.max(axis=1, keepdims=True)
         log_norm = np.log(np.exp(scaled).sum(axis=1))
-        return float(np.mean(log_norm - scaled[np.arange(len(y_index)), y_index]))
+        return float(np.average(log_norm - scaled[np.arange(len(y_index)), y_index], weights=weights))
 
     result = minimize_scalar(nll, bounds=(np.log(0.05), np.log(20.0)), method="bounded")
     return float(np.exp(result.x))
+
+
+def fit_offsets(scores: np.ndarray, y_index: np.ndarray, penalty: float = 1.0) -> np.ndarray:
+    """Per-class log-odds offsets ``b`` (summing to 0) minimising the negative log-likelihood of ``y_index``
+    under ``softmax(scores + b)``, with an L2 ``penalty`` (in units of rows) that pulls them towards 0.
+
+    >>> scores = np.zeros((4, 2)); fit_offsets(scores, np.array([1, 1, 1, 0]), penalty=0.0).round(2)
+    array([-0.55,  0.55])
+    """
+    from scipy.optimize import minimize
+
+    n_classes = scores.shape[1]
+    rows = np.arange(len(y_index))
+
+    def objective(offsets: np.ndarray) -> tuple[float, np.ndarray]:
+        shifted = scores + offsets
+        probabilities = softmax(shifted.copy())
+        log_norm = np.log(np.exp(shifted - shifted.max(axis=1, keepdims=True)).sum(axis=1))
+        log_norm += shifted.max(axis=1)
+        loss = float(np.sum(log_norm - shifted[rows, y_index])) + penalty * float(offsets @ offsets)
+        gradient = probabilities.sum(axis=0) - np.bincount(y_index, minlength=n_classes) + 2 * penalty * offsets
+        return loss, gradient
+
+    result = minimize(objective, np.zeros(n_classes), jac=True, method="L-BFGS-B")
+    return result.x - result.x.mean()
 
 
 class TemperatureScaledClassifier(ClassifierMixin, BaseEstimator):
@@ -58,14 +86,26 @@ class TemperatureScaledClassifier(ClassifierMixin, BaseEstimator):
         self.cv = cv
         self.random_state = random_state
 
-    def fit(self, X, y):
+    def fit(self, X, y, groups=None, calibration_weight=None):
+        """Fit on ``X, y``; ``groups`` (optional, one per row) keeps each group inside one fold, and
+        ``calibration_weight`` (optional, one per row) weights the rows when fitting the temperature.
+
+        Sets ``estimator_``, ``classes_``, ``temperature_`` and ``out_of_fold_scores_`` (the out-of-fold class
+        scores, shape ``(n_rows, n_classes)``, before temperature scaling).
+        """
         y = np.asarray(y)
-        folds = StratifiedKFold(n_splits=self.cv, shuffle=True, random_state=self.random_state)
-        out_of_fold = cross_val_predict(clone(self.estimator), X, y, cv=folds, method="decision_function")
+        if groups is None:
+            folds = StratifiedKFold(n_splits=self.cv, shuffle=True, random_state=self.random_state)
+        else:
+            folds = StratifiedGroupKFold(n_splits=self.cv, shuffle=True, random_state=self.random_state)
+        out_of_fold = cross_val_predict(
+            clone(self.estimator), X, y, groups=groups, cv=folds, method="decision_function"
+        )
         self.estimator_ = clone(self.estimator).fit(X, y)
         self.classes_ = self.estimator_.classes_
         y_index = np.searchsorted(self.classes_, y)
-        self.temperature_ = fit_temperature(_as_class_scores(out_of_fold), y_index)
+        self.out_of_fold_scores_ = _as_class_scores(out_of_fold)
+        self.temperature_ = fit_temperature(self.out_of_fold_scores_, y_index, calibration_weight)
         return self
 
     def decision_function(self, X) -> np.ndarray:

@@ -28,7 +28,21 @@ if TYPE_CHECKING:
 
 SUFFIXES = (".txt", ".text", ".md", ".markdown")
 STDIN = "-"
-CSV_COLUMNS = ("file", "sentence", "start", "end", "label", "confidence", "function", "text")
+CSV_COLUMNS = (
+    "file",
+    "unit",
+    "start",
+    "end",
+    "kind",
+    "label",
+    "confidence",
+    "p_management",
+    "p_leadership",
+    "p_neither",
+    "function",
+    "function_confidence",
+    "text",
+)
 
 
 class DocumentError(ValueError):
@@ -91,7 +105,8 @@ def _one_line(text: str) -> str:
 def format_text(name: str, report: DocumentReport) -> str:
     """A document's profile and its table of sentences, for reading in a terminal."""
     profile = report.profile
-    lines = [f"== {name}: {len(report)} sentences, {int(profile['words'].sum())} words =="]
+    counted = "/".join(report.counted_kinds)
+    lines = [f"== {name}: {len(report)} units; profile of {counted} units, {int(profile['words'].sum())} words =="]
     lines.append(f"{'label':<12}{'sentences':>10}{'share':>8}{'words':>8}{'share':>8}")
     for label, row in profile.iterrows():
         lines.append(
@@ -100,10 +115,14 @@ def format_text(name: str, report: DocumentReport) -> str:
         )
     if len(report):
         lines.append("")
-        lines.append(f"{'#':>4} {'start':>6} {'end':>6}  {'label':<11}{'conf':>5}  {'function':<16}text")
+        lines.append(
+            f"{'#':>4} {'start':>6} {'end':>6}  {'kind':<10}{'label':<11}{'conf':>5} {'p_m':>5} {'p_l':>5} {'p_n':>5}"
+            f"  {'function':<16}text"
+        )
         for number, row in enumerate(report.sentences.itertuples(index=False), start=1):
             lines.append(
-                f"{number:>4} {row.start:>6} {row.end:>6}  {row.label:<11}{row.confidence:>5.2f}  "
+                f"{number:>4} {row.start:>6} {row.end:>6}  {row.kind:<10}{row.label:<11}{row.confidence:>5.2f} "
+                f"{row.p_management:>5.2f} {row.p_leadership:>5.2f} {row.p_neither:>5.2f}  "
                 f"{row.function or '-':<16}{_one_line(row.text)}"
             )
     return "\n".join(lines)
@@ -115,7 +134,21 @@ def _write(name: str, report: DocumentReport, output_format: str, out: TextIO, w
     elif writer is not None:
         for number, row in enumerate(report.sentences.itertuples(index=False), start=1):
             writer.writerow(
-                [name, number, row.start, row.end, row.label, f"{row.confidence:.6f}", row.function or "", row.text]
+                [
+                    name,
+                    number,
+                    row.start,
+                    row.end,
+                    row.kind,
+                    row.label,
+                    f"{row.confidence:.6f}",
+                    f"{row.p_management:.6f}",
+                    f"{row.p_leadership:.6f}",
+                    f"{row.p_neither:.6f}",
+                    row.function or "",
+                    "" if row.function is None else f"{row.function_confidence:.6f}",
+                    row.text,
+                ]
             )
     else:
         print(format_text(name, report), file=out, end="\n\n")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -133,3 +134,75 @@ def load_corpus(path: str | Path | None = None) -> pd.DataFrame:
 def load_challenge_set() -> pd.DataFrame:
     """The bundled challenge set of hard cases (never used for training or model choice)."""
     return read_labelled_csv(bundled_file("data", "challenge.csv"))
+
+
+# --------------------------------------------------------------------------------------------- whole documents
+DOCUMENT_GENRE_COLUMNS = ("genre", "domain", "variety", "split")
+
+
+@dataclass(frozen=True, eq=False)
+class DocumentSet:
+    """The corpus's whole documents: texts, per-document metadata and every labelled unit.
+
+    - ``documents``: one row per document, indexed by ``doc_id``, with ``file, genre, domain, variety, title,
+      split``;
+    - ``units``: one row per unit in document order, with ``id, doc_id, start, end, kind, label, function,
+      case, text`` and the document's ``genre, domain, variety, split``; ``texts[doc_id][start:end] == text``;
+    - ``texts``: each document's full text, by ``doc_id``.
+    """
+
+    documents: pd.DataFrame
+    units: pd.DataFrame
+    texts: dict[str, str]
+
+    def __len__(self) -> int:
+        return len(self.documents)
+
+    def split(self, split: str) -> DocumentSet:
+        """The documents of one split (``"train"`` or ``"test"``) and their units."""
+        documents = self.documents[self.documents["split"] == split]
+        units = self.units[self.units["doc_id"].isin(documents.index)]
+        return DocumentSet(documents, units, {doc: self.texts[doc] for doc in documents.index})
+
+
+def _document_problems(documents: pd.DataFrame, units: pd.DataFrame, texts: dict[str, str]) -> list[str]:
+    problems = problems_in(units, min_per_label=1)
+    problems = [problem for problem in problems if not problem.startswith("duplicate texts")]
+    unknown = sorted(set(units["doc_id"]) - set(documents.index))
+    if unknown:
+        problems.append(f"units of unknown document(s) {unknown[:5]}")
+    bad_split = sorted(set(documents["split"]) - set(SPLITS))
+    if bad_split:
+        problems.append(f"documents.csv: split must be train or test, not {bad_split[:5]}")
+    for row in units.itertuples():
+        text = texts.get(row.doc_id)
+        if text is not None and text[int(row.start) : int(row.end)] != row.text:
+            problems.append(f"unit {row.id}: offsets {row.start}-{row.end} do not give its text")
+            break
+    return problems
+
+
+def load_documents(folder: str | Path | None = None) -> DocumentSet:
+    """The corpus's whole documents (``data/documents``, or a folder of the same layout), validated.
+
+    >>> documents = load_documents()
+    >>> sorted(documents.documents["split"].unique()), set(documents.units["kind"]) <= set(UNIT_KINDS)
+    (['test', 'train'], True)
+    """
+    folder = bundled_file("data", "documents/documents.csv").parent if folder is None else Path(folder)
+    documents = read_csv(folder / "documents.csv").set_index("doc_id")
+    units = read_csv(folder / "units.csv")
+    texts = {}
+    for doc_id, file in documents["file"].items():
+        path = folder / file
+        if not path.is_file():
+            raise CorpusError(f"{folder / 'documents.csv'}: document {doc_id!r} names {file}, which is missing")
+        texts[doc_id] = path.read_text(encoding="utf-8")
+    units["start"] = units["start"].astype("int64")
+    units["end"] = units["end"].astype("int64")
+    problems = _document_problems(documents, units, texts)
+    if problems:
+        listed = "\n".join(f"  - {problem}" for problem in problems)
+        raise CorpusError(f"{folder}: {len(problems)} problem(s) found:\n{listed}")
+    units = units.join(documents[list(DOCUMENT_GENRE_COLUMNS)], on="doc_id")
+    return DocumentSet(documents, units, texts)

@@ -1,7 +1,8 @@
 """Counts for a corpus datasheet: ``python -m lmclassify.datasheet [--data CSV] [--challenge CSV]``.
 
-Prints Markdown tables of label x function by split, domain x label, register x label, the challenge types, and the
-shares the datasheet promises (cue-free sentences, neither sentences with cue words in another sense, lengths). The
+Prints Markdown tables of label x function by split, domain x label, register x label, hard-case families, the
+challenge types, the whole documents (genre, variety, unit kinds, labels, functions) and the shares the datasheet
+promises (cue-free sentences, neither sentences with cue words in another sense, lengths). The
 figures in ``data/README.md`` are this command's output on the bundled files.
 
 >>> from lmclassify.corpus import load_corpus
@@ -16,7 +17,7 @@ import sys
 
 import pandas as pd
 
-from lmclassify.corpus import load_challenge_set, load_corpus, read_labelled_csv
+from lmclassify.corpus import DocumentSet, load_challenge_set, load_corpus, load_documents, read_labelled_csv
 from lmclassify.errors import CorpusError
 from lmclassify.labels import LABELS, has_cue
 from lmclassify.tables import markdown_table
@@ -49,7 +50,37 @@ def corpus_properties(frame: pd.DataFrame) -> str:
     )
 
 
-def datasheet_tables(frame: pd.DataFrame, challenge: pd.DataFrame | None = None) -> str:
+def document_tables(documents: DocumentSet) -> list[str]:
+    """Markdown sections counting the whole documents and their units."""
+    units = documents.units
+    words = units["text"].str.split().str.len()
+    per_document = units.groupby("doc_id").size()
+    return [
+        "### Whole documents: genre x split (documents)",
+        markdown_table(_crosstab(documents.documents["genre"], documents.documents["split"])),
+        "### Whole documents: variety x split (documents)",
+        markdown_table(_crosstab(documents.documents["variety"], documents.documents["split"])),
+        "### Document units: genre x label",
+        markdown_table(_crosstab(units["genre"], units["label"])),
+        "### Document units: kind x label",
+        markdown_table(_crosstab(units["kind"], units["label"])),
+        "### Document units: label x function, by split",
+        markdown_table(_crosstab([units["label"], units["function"]], units["split"])),
+        "### Document units: other properties",
+        "\n".join(
+            [
+                f"- Documents: {len(documents):,}; units: {len(units):,} ({per_document.min()} to "
+                f"{per_document.max()} per document, median {per_document.median():.0f}).",
+                f"- Unit length: {words.min()} to {words.max()} words, median {words.median():.0f}.",
+                f"- Units marked as a hard case (`case`): {int((units['case'] != '').sum()):,}.",
+            ]
+        ),
+    ]
+
+
+def datasheet_tables(
+    frame: pd.DataFrame, challenge: pd.DataFrame | None = None, documents: DocumentSet | None = None
+) -> str:
     """All datasheet counts as Markdown."""
     sections = []
     if "function" in frame.columns:
@@ -61,12 +92,20 @@ def datasheet_tables(frame: pd.DataFrame, challenge: pd.DataFrame | None = None)
     for column in ("domain", "register"):
         if column in frame.columns:
             sections += [f"### {column.title()} x label", markdown_table(_crosstab(frame[column], frame["label"]))]
+    if "case" in frame.columns:
+        marked = frame[frame["case"] != ""]
+        sections += [
+            "### Hard-case family (`case`) x label, single units written for version 3",
+            markdown_table(_crosstab(marked["case"], marked["label"])),
+        ]
     sections += ["### Other properties", corpus_properties(frame)]
     if challenge is not None and "challenge_type" in challenge.columns:
         sections += [
             "### Challenge set: type x label",
             markdown_table(_crosstab(challenge["challenge_type"], challenge["label"])),
         ]
+    if documents is not None:
+        sections += document_tables(documents)
     return "\n\n".join(sections) + "\n"
 
 
@@ -76,13 +115,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.data:
-            frame, challenge = read_labelled_csv(args.data), None
+            frame, challenge, documents = read_labelled_csv(args.data), None, None
         else:
-            frame, challenge = load_corpus(), load_challenge_set()
+            frame, challenge, documents = load_corpus(), load_challenge_set(), load_documents()
     except CorpusError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    print(datasheet_tables(frame, challenge), end="")
+    print(datasheet_tables(frame, challenge, documents), end="")
     return 0
 
 

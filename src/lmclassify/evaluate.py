@@ -23,8 +23,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from lmclassify.analysis import analyze_document, classify_units
 from lmclassify.api import default_model
-from lmclassify.corpus import load_challenge_set, load_corpus, read_labelled_csv
+from lmclassify.corpus import DocumentSet, load_challenge_set, load_corpus, read_labelled_csv
 from lmclassify.errors import CorpusError, ModelError
 from lmclassify.labels import LABELS
 from lmclassify.metrics import format_label_metrics, function_metrics, label_metrics
@@ -55,6 +56,64 @@ def evaluate(model: Classifier, frame: pd.DataFrame, by: str | None = None) -> d
                 for group in sorted(set(groups))
             },
         }
+    return result
+
+
+def _matched_rows(gold: pd.DataFrame, found: pd.DataFrame) -> np.ndarray:
+    """For each gold unit, the row of ``found`` (units the splitter produced) that overlaps it most."""
+    starts, ends = found["start"].to_numpy(), found["end"].to_numpy()
+    rows = np.empty(len(gold), dtype=np.int64)
+    for index, (start, end) in enumerate(zip(gold["start"], gold["end"])):
+        overlap = np.minimum(ends, end) - np.maximum(starts, start)
+        rows[index] = int(np.argmax(overlap)) if len(overlap) else -1
+    return rows
+
+
+def evaluate_documents(model: Classifier, documents: DocumentSet) -> dict[str, Any]:
+    """Metrics of ``model`` on labelled whole documents, two ways.
+
+    - ``units``: every gold unit classified on its own, with its gold kind;
+    - ``end_to_end``: every document run through ``analyze()``; each gold unit takes the label and
+      probabilities of the unit the splitter produced that overlaps it most;
+
+    plus ``segmentation`` (share of gold units the splitter found exactly, and with the same kind) and
+    ``by_genre`` (end-to-end macro-F1 and units per genre). Each of ``units`` and ``end_to_end`` holds the
+    :func:`lmclassify.metrics.label_metrics` figures.
+    """
+    units = documents.units
+    texts, kinds = units["text"].tolist(), units["kind"].tolist()
+    one_by_one = classify_units(model, texts, kinds)
+    truth = units["label"].to_numpy()
+    columns = [f"p_{label}" for label in LABELS]
+    result: dict[str, Any] = {
+        "documents": len(documents),
+        "units": label_metrics(truth, one_by_one["label"].to_numpy(), one_by_one[columns].to_numpy()),
+    }
+    predicted, probabilities, exact, same_kind = [], [], 0, 0
+    for doc_id, gold in units.groupby("doc_id", sort=False):
+        report = analyze_document(model, documents.texts[doc_id])
+        found = report.sentences
+        rows = _matched_rows(gold, found)
+        for (start, end, kind), row in zip(gold[["start", "end", "kind"]].itertuples(index=False), rows):
+            if row < 0:
+                predicted.append("neither")
+                probabilities.append([0.0, 0.0, 1.0])
+                continue
+            match = found.iloc[row]
+            predicted.append(match["label"])
+            probabilities.append([float(match[column]) for column in columns])
+            if (match["start"], match["end"]) == (start, end):
+                exact += 1
+                same_kind += match["kind"] == kind
+    predicted_array = np.asarray(predicted)
+    result["end_to_end"] = label_metrics(truth, predicted_array, probabilities)
+    result["segmentation"] = {"exact_span": exact / len(units), "exact_span_and_kind": same_kind / len(units)}
+    by_genre = {}
+    for genre in sorted(set(units["genre"])):
+        rows = (units["genre"] == genre).to_numpy()
+        figures = label_metrics(truth[rows], predicted_array[rows], np.asarray(probabilities)[rows])
+        by_genre[genre] = {"units": int(rows.sum()), "macro_f1": figures["macro_f1"], "accuracy": figures["accuracy"]}
+    result["by_genre"] = by_genre
     return result
 
 

@@ -233,6 +233,7 @@ class CsvReader(_LineFileReader):
         if rows or not produced:
             yield Chunk(_object_frame(self.columns, rows), malformed)
 
+
 class TextReader(_LineFileReader):
     """A plain text file: every line is one text (line ends removed), in one column named ``column``."""
 
@@ -253,6 +254,7 @@ class TextReader(_LineFileReader):
                 produced, rows, malformed = True, [], []
         if rows or not produced:
             yield Chunk(_object_frame(self.columns, rows), malformed)
+
 
 def _parse_json_line(line: str) -> tuple[dict[str, Any] | None, str | None]:
     """The object on a JSONL line, or ``None`` and why not."""
@@ -346,6 +348,7 @@ class JsonLinesReader(_LineFileReader):
                 produced, records, malformed = True, [], []
         if records or not produced:
             yield Chunk(self._frame(records), malformed)
+
 
 class ParquetReader(Reader):
     """A Parquet file, read a batch at a time; columns keep their Arrow types (pandas ``ArrowDtype``).

@@ -316,6 +316,7 @@ class Classifier:
             for name, head in self._heads.items()
             if name.startswith("function:")
         }
+        self.kind_offsets: dict[str, np.ndarray] = _kind_offsets(metadata, self.labels, source)
         self._scorer = self._extension_scorer() if extension_available() else None
         self._prediction_layout = (  # for _fastscore.build_predictions: labels, their columns, function heads
             self.labels,
@@ -445,6 +446,20 @@ class Classifier:
         label_probs = table[:, self._label_columns]
         function_probs = {label: table[:, start:stop] for label, (_, start, stop) in self._function_heads.items()}
         return label_probs, function_probs
+
+    def predict_proba_with_functions(
+        self, texts: Sequence[str]
+    ) -> tuple[np.ndarray, dict[str, tuple[tuple[str, ...], np.ndarray]]]:
+        """Label probabilities (as :meth:`predict_proba`) and, for each label with a function head, its classes
+        and the function probabilities given that label, shape ``(len(texts), n_functions)``.
+
+        >>> labels, functions = load_model(default_model_path()).predict_proba_with_functions(["Cut costs."])
+        >>> labels.shape, functions["management"][1].shape
+        ((1, 3), (1, 6))
+        """
+        label_probs, function_probs = self._predict_chunk(texts)
+        heads = {label: (classes, function_probs[label]) for label, (classes, _, _) in self._function_heads.items()}
+        return label_probs, heads
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Calibrated label probabilities, shape ``(len(texts), 3)``, columns in :attr:`labels` order.
@@ -588,8 +603,10 @@ class Classifier:
 
         return explain_text(self, text, top=top)
 
-    def analyze(self, document: str) -> DocumentReport:
-        """Split ``document`` into sentences and classify each: see :class:`lmclassify.analysis.DocumentReport`.
+    def analyze(self, document: str, *, counted_kinds: Sequence[str] | None = None) -> DocumentReport:
+        """Split ``document`` into units and classify each: see :class:`lmclassify.analysis.DocumentReport`.
+
+        ``counted_kinds`` chooses the unit kinds the profile counts (default: list items and sentences).
 
         >>> report = load_model(default_model_path()).analyze("Plan the budget. Inspire the team.")
         >>> report.sentences["label"].tolist()
@@ -597,7 +614,25 @@ class Classifier:
         """
         from lmclassify.analysis import analyze_document
 
-        return analyze_document(self, document)
+        return analyze_document(self, document, counted_kinds=None if counted_kinds is None else tuple(counted_kinds))
+
+
+def _kind_offsets(metadata: Mapping[str, Any], labels: tuple[str, ...], source: str) -> dict[str, np.ndarray]:
+    """Per unit kind, the log-odds shift that document analysis adds to the label scores (see
+    :mod:`lmclassify.analysis`); models without them get none."""
+    offsets = metadata.get("kind_offsets") or {}
+    if not isinstance(offsets, Mapping):
+        raise ModelError(f"{source}: kind_offsets must map unit kinds to per-label offsets")
+    result = {}
+    for kind, by_label in offsets.items():
+        try:
+            values = np.array([float(by_label[label]) for label in labels])
+        except (KeyError, TypeError, ValueError):
+            raise ModelError(f"{source}: kind_offsets[{kind!r}] must give a number for each label") from None
+        if not np.all(np.isfinite(values)):
+            raise ModelError(f"{source}: kind_offsets[{kind!r}] is not finite")
+        result[str(kind)] = values
+    return result
 
 
 def arrays_checksum(arrays: Mapping[str, np.ndarray]) -> str:

@@ -1,4 +1,4 @@
-"""Split a document into sentences, each with its exact character offsets in the document.
+"""Split a document into units (sentences, headings, lead-ins, list items), each with its exact offsets and kind.
 
 Why a splitter of our own rather than a segmentation library: the runtime's dependencies stay at numpy, pandas,
 scikit-learn and joblib; the libraries that segment well either need downloaded model data (NLTK's punkt), are
@@ -41,17 +41,54 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
-__all__ = ["Sentence", "split_sentences"]
+__all__ = ["CONTENT_KINDS", "UNIT_KINDS", "Sentence", "split_sentences", "unit_kind"]
+
+#: What a unit of a document is: a ``heading`` (a title, a Markdown ``#`` line, or a short line standing alone
+#: without final punctuation), a ``lead_in`` (a unit ending in a colon that introduces what follows), a
+#: ``list_item`` (a bullet or numbered item) or a ``sentence``.
+UNIT_KINDS = ("heading", "lead_in", "list_item", "sentence")
+#: The kinds that carry content; headings and lead-ins are the document's scaffolding.
+CONTENT_KINDS = ("list_item", "sentence")
+_HEADING_MAX_WORDS = 12
 
 
 @dataclass(frozen=True)
 class Sentence:
-    """One sentence: ``document[start:end] == text``."""
+    """One unit of a document: ``document[start:end] == text``; ``kind`` is one of :data:`UNIT_KINDS`."""
 
     text: str
     start: int
     end: int
+    kind: str = "sentence"
+
+
+def unit_kind(text: str, *, marker: str = "", alone: bool = False) -> str:
+    """The kind of one unit: see :data:`UNIT_KINDS`.
+
+    ``marker`` is ``"heading"`` for a Markdown ``#`` line and ``"bullet"`` for a list item; ``alone`` says that
+    the unit is the only one on its line and its block.
+
+    >>> unit_kind("What we offer:"), unit_kind("Plan the rota", marker="bullet"), unit_kind("About us", alone=True)
+    ('lead_in', 'list_item', 'heading')
+    """
+    stripped = text.rstrip()
+    if marker == "heading":
+        return "heading"
+    if stripped.endswith(":"):
+        return "lead_in"
+    if marker == "bullet":
+        return "list_item"
+    if (
+        alone
+        and "\n" not in stripped
+        and not _TERMINAL_END.search(stripped)
+        and not stripped.endswith((";", ","))
+        and len(stripped.split()) <= _HEADING_MAX_WORDS
+    ):
+        return "heading"
+    return "sentence"
 
 
 def _word_set(words: str) -> frozenset[str]:
@@ -120,32 +157,34 @@ def _is_heading_break(line: str, next_line: str) -> bool:
     return not (words and words[-1].lower() in _JOINING_WORDS) and len(words) <= _LONG_LINE_WORDS
 
 
-def _blocks(document: str) -> list[tuple[int, int]]:
-    """Stretches of the document that no sentence crosses: split at blank lines, bullets, headings."""
-    blocks: list[tuple[int, int]] = []
-    current: list[int] | None = None  # [start, end] of the open block
+def _blocks(document: str) -> list[tuple[int, int, str]]:
+    """Stretches of the document that no sentence crosses, split at blank lines, bullets and headings:
+    ``(start, end, marker)`` with ``marker`` ``"heading"``, ``"bullet"`` or ``""``."""
+    blocks: list[tuple[int, int, str]] = []
+    current: list[Any] | None = None  # [start, end, marker] of the open block
     previous_text = ""
     previous_heading = False
     for start, end in _lines(document):
         text = document[start:end]
         if not text.strip():
             if current:
-                blocks.append((current[0], current[1]))
+                blocks.append((current[0], current[1], current[2]))
             current = None
             continue
-        marker = _BULLET.match(text) or _HEADING.match(text)
-        heading = bool(_HEADING.match(text))
+        heading_match = _HEADING.match(text)
+        marker = heading_match or _BULLET.match(text)
+        heading = bool(heading_match)
         content_start = start + (marker.end() if marker else 0)
         if current is not None and (marker or previous_heading or _is_heading_break(previous_text, text)):
-            blocks.append((current[0], current[1]))
+            blocks.append((current[0], current[1], current[2]))
             current = None
         if current is None:
-            current = [content_start, end]
+            current = [content_start, end, "heading" if heading else "bullet" if marker else ""]
         else:
             current[1] = end
         previous_text, previous_heading = text, heading
     if current:
-        blocks.append((current[0], current[1]))
+        blocks.append((current[0], current[1], current[2]))
     return blocks
 
 
@@ -220,8 +259,10 @@ def split_sentences(document: str) -> list[Sentence]:
     """
     if not isinstance(document, str):
         raise TypeError(f"expected a str document, got {type(document).__name__}")
-    return [
-        Sentence(document[left:right], left, right)
-        for start, end in _blocks(document)
-        for left, right in _split_block(document, start, end)
-    ]
+    units = []
+    for start, end, marker in _blocks(document):
+        spans = _split_block(document, start, end)
+        for left, right in spans:
+            text = document[left:right]
+            units.append(Sentence(text, left, right, unit_kind(text, marker=marker, alone=len(spans) == 1)))
+    return units
