@@ -48,10 +48,11 @@ def test_split_is_stratified_and_about_a_fifth(corpus):
     assert (by_label.between(0.17, 0.23)).all(), by_label
 
 
-def test_cue_free_share_is_between_20_and_40_percent(corpus):
+def test_cue_free_share_is_between_20_and_50_percent(corpus):
+    """Enough units whose orientation comes from meaning, but not so many that the cue words stop being typical."""
     oriented = corpus[corpus["label"] != "neither"]
     cue_free = [not has_cue(text, label) for text, label in zip(oriented["text"], oriented["label"])]
-    assert 0.20 <= sum(cue_free) / len(cue_free) <= 0.40
+    assert 0.20 <= sum(cue_free) / len(cue_free) <= 0.50
 
 
 def test_neither_includes_words_used_in_other_senses(corpus):

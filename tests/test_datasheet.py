@@ -2,13 +2,13 @@
 
 from conftest import REPO
 
-from lmclassify.corpus import load_challenge_set, load_corpus
+from lmclassify.corpus import load_challenge_set, load_corpus, load_documents
 from lmclassify.datasheet import datasheet_tables, main
 
 
 def test_data_readme_contains_the_current_counts():
     readme = (REPO / "data" / "README.md").read_text(encoding="utf-8")
-    assert datasheet_tables(load_corpus(), load_challenge_set()) in readme
+    assert datasheet_tables(load_corpus(), load_challenge_set(), load_documents()) in readme
 
 
 def test_a_users_file_gets_the_same_tables(tmp_path, capsys, corpus):

@@ -50,3 +50,18 @@ def test_bad_input_is_reported_without_traceback(tmp_path, capsys):
     path.write_text("words,category\nx,y\n")
     assert main(["--data", str(path)]) == 2
     assert "missing column(s) text, label" in capsys.readouterr().err
+
+
+def test_documents_are_measured_unit_by_unit_and_end_to_end(small_documents_dir):
+    from lmclassify import default_model
+    from lmclassify.corpus import load_documents
+    from lmclassify.evaluate import evaluate_documents, format_document_report
+
+    documents = load_documents(small_documents_dir)
+    result = evaluate_documents(default_model(), documents)
+    assert result["documents"] == len(documents)
+    assert result["units"]["n"] == result["end_to_end"]["n"] == len(documents.units)
+    assert set(result["by_genre"]) == set(documents.documents["genre"])
+    assert 0.5 < result["segmentation"]["exact_span_and_kind"] <= result["segmentation"]["exact_span"] <= 1
+    text = format_document_report(result, "test documents (")
+    assert "end to end through analyze()" in text and "by genre" in text

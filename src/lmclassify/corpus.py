@@ -22,7 +22,7 @@ from lmclassify.labels import FUNCTIONS, LABELS, NO_FUNCTION
 from lmclassify.resources import bundled_file, default_corpus_path
 
 REQUIRED_COLUMNS = ("text", "label")
-CORPUS_COLUMNS = ("id", "text", "label", "function", "domain", "register", "split")
+CORPUS_COLUMNS = ("id", "text", "label", "function", "domain", "register", "split", "case", "variety")
 SPLITS = ("train", "test")
 MIN_EXAMPLES_PER_LABEL = 10
 _SHOWN_ROWS = 8
@@ -186,8 +186,8 @@ def load_documents(folder: str | Path | None = None) -> DocumentSet:
     """The corpus's whole documents (``data/documents``, or a folder of the same layout), validated.
 
     >>> documents = load_documents()
-    >>> sorted(documents.documents["split"].unique()), set(documents.units["kind"]) <= set(UNIT_KINDS)
-    (['test', 'train'], True)
+    >>> sorted(documents.documents["split"].unique()), sorted(documents.units["kind"].unique())
+    (['test', 'train'], ['heading', 'lead_in', 'list_item', 'sentence'])
     """
     folder = bundled_file("data", "documents/documents.csv").parent if folder is None else Path(folder)
     documents = read_csv(folder / "documents.csv").set_index("doc_id")

@@ -6,7 +6,7 @@ promises (cue-free sentences, neither sentences with cue words in another sense,
 figures in ``data/README.md`` are this command's output on the bundled files.
 
 >>> from lmclassify.corpus import load_corpus
->>> "Cue-free sentences" in corpus_properties(load_corpus())
+>>> "Cue-free units" in corpus_properties(load_corpus())
 True
 """
 
@@ -29,7 +29,7 @@ def _crosstab(rows: pd.Series | list, columns: pd.Series) -> pd.DataFrame:
 
 
 def corpus_properties(frame: pd.DataFrame) -> str:
-    """Bullet points: cue-free shares, other-sense neither share, sentence lengths."""
+    """Bullet points: cue-free shares, other-sense neither share, unit lengths."""
     oriented = frame[frame["label"] != "neither"]
     cue_free = pd.Series(
         [not has_cue(t, label) for t, label in zip(oriented["text"], oriented["label"])], index=oriented.index
@@ -40,12 +40,12 @@ def corpus_properties(frame: pd.DataFrame) -> str:
     shares = ", ".join(f"{cue_free[oriented['label'] == label].mean():.1%} of {label}" for label in LABELS[:2])
     return "\n".join(
         [
-            f"- Sentences: {len(frame):,}.",
-            f"- Cue-free sentences: {shares} sentences ({cue_free.mean():.1%} overall).",
-            "- Neither sentences containing a management or leadership cue word in another sense: "
+            f"- Units: {len(frame):,}.",
+            f"- Cue-free units: {shares} units ({cue_free.mean():.1%} overall).",
+            "- Neither units containing a management or leadership cue word in another sense or as a topic: "
             f"{other_sense.mean():.1%}.",
             f"- Length: {words.min()} to {words.max()} words, median {words.median():.0f}; {int((words <= 5).sum())} "
-            f"sentences have 5 words or fewer and {int((words >= 40).sum())} have 40 or more.",
+            f"units have 5 words or fewer and {int((words >= 40).sum())} have 40 or more.",
         ]
     )
 

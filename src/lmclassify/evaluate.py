@@ -5,7 +5,8 @@ management-vs-leadership accuracy, Kotter-function accuracy (when a ``function``
 by a grouping column (``--by``; by default ``challenge_type`` when present). Any CSV with ``text`` and ``label``
 works, so you can measure the model on your own documents.
 
-Without ``--data`` it evaluates the bundled corpus's test split and the bundled challenge set.
+Without ``--data`` it evaluates the bundled corpus's test split, the bundled challenge set and the test documents
+(each unit on its own, and end to end through ``analyze()``).
 
 >>> from lmclassify.corpus import load_challenge_set
 >>> result = evaluate(default_model(), load_challenge_set().head(30))
@@ -25,7 +26,7 @@ import pandas as pd
 
 from lmclassify.analysis import analyze_document, classify_units
 from lmclassify.api import default_model
-from lmclassify.corpus import DocumentSet, load_challenge_set, load_corpus, read_labelled_csv
+from lmclassify.corpus import DocumentSet, load_challenge_set, load_corpus, load_documents, read_labelled_csv
 from lmclassify.errors import CorpusError, ModelError
 from lmclassify.labels import LABELS
 from lmclassify.metrics import format_label_metrics, function_metrics, label_metrics
@@ -117,6 +118,21 @@ def evaluate_documents(model: Classifier, documents: DocumentSet) -> dict[str, A
     return result
 
 
+def format_document_report(result: dict[str, Any], title: str) -> str:
+    """Plain-text report of :func:`evaluate_documents`."""
+    units = result["units"]["n"]
+    lines = [
+        format_label_metrics(result["units"], title=f"{title}{units} units, each classified on its own):"),
+        format_label_metrics(result["end_to_end"], title="the same units, end to end through analyze():"),
+        f"units the splitter found exactly: {result['segmentation']['exact_span']:.3f}"
+        f" (with the same kind: {result['segmentation']['exact_span_and_kind']:.3f})",
+        "end-to-end macro-F1 by genre:",
+    ]
+    for genre, row in result["by_genre"].items():
+        lines.append(f"  {genre:24}{row['macro_f1']:.3f}  (n={row['units']})")
+    return "\n".join(lines)
+
+
 def format_report(result: dict[str, Any], title: str) -> str:
     """Plain-text report of :func:`evaluate`."""
     lines = [format_label_metrics(result, title=title)]
@@ -167,6 +183,11 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         results[title] = evaluate(model, frame, by=by)
         print(format_report(results[title], title=f"{title} ({len(frame)} rows):"), end="\n\n")
+    if args.data is None:
+        documents = load_documents().split("test")
+        figures = evaluate_documents(model, documents)
+        results["test documents"] = figures
+        print(format_document_report(figures, f"test documents ({len(documents)} documents, "), end="\n\n")
     if args.json:
         write_json_atomically(args.json, results)
     return 0

@@ -74,8 +74,9 @@ class TrainingConfig:
         return f"{'+'.join(blocks)} C={self.C:g} class_weight={self.class_weight}"
 
 
-#: The configuration used when the search is skipped (``--no-search``).
-DEFAULT_CONFIG = TrainingConfig()
+#: The configuration model selection chose (``docs/model-selection.md``), used when the search is skipped
+#: (``--no-search``); the search varies its regularisation and class weighting.
+DEFAULT_CONFIG = TrainingConfig(features=FeatureConfig(lexicon_weight=0.5))
 
 
 #: Regularisation strengths and class weightings that training searches (and model selection crosses with
