@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from lmclassify.labels import LABELS
-from lmclassify.segment import CONTENT_KINDS, split_sentences
+from lmclassify.segment import CONTENT_KINDS, UNIT_KINDS, split_sentences
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -212,9 +212,12 @@ def classify_units(model: Classifier, texts: list[str], kinds: list[str]) -> pd.
     """
     import pandas as pd
 
-    label_probs, function_heads = model.predict_proba_with_functions(texts) if texts else (np.zeros((0, 3)), {})
-    label_probs = shift_by_kind(label_probs, kinds, model.kind_offsets) if texts else label_probs
-    best = label_probs.argmax(axis=1) if texts else np.zeros(0, dtype=int)
+    if texts:
+        label_probs, function_heads = model.predict_proba_with_functions(texts)
+        label_probs = shift_by_kind(label_probs, kinds, model.kind_offsets)
+    else:
+        label_probs, function_heads = np.zeros((0, len(model.labels))), {}
+    best = label_probs.argmax(axis=1)
     labels = [model.labels[index] for index in best]
     functions: list[str | None] = [None] * len(texts)
     function_confidence: list[float | None] = [None] * len(texts)
@@ -244,8 +247,6 @@ def analyze_document(
     ``document`` is not a ``str`` and ``ValueError`` for an unknown kind.
     """
     import pandas as pd
-
-    from lmclassify.segment import UNIT_KINDS
 
     if not isinstance(document, str):
         raise TypeError(f"expected a str document to analyse, got {type(document).__name__}")

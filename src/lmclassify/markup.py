@@ -209,8 +209,9 @@ def parse_markup(source: str, name: str = "<document>") -> MarkupDocument:
         pieces.append(tail + "\n")
         position += len(tail) + 1
     close(position)
-    text = "".join(pieces).strip("\n") + "\n"
-    leading = len("".join(pieces)) - len("".join(pieces).lstrip("\n"))
+    joined = "".join(pieces)
+    text = joined.strip("\n") + "\n"
+    leading = len(joined) - len(joined.lstrip("\n"))
     units = [
         MarkedUnit(u.start - leading, u.end - leading, u.text, u.kind, u.label, u.function, u.case, u.line)
         for u in units
