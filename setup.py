@@ -1,9 +1,10 @@
 """Build steps that pyproject.toml cannot express: the optional C extension and the bundled data files.
 
-The extension (``lmclassify._fastscore``) makes classification fast; if it cannot be compiled the build goes on
-without it and lmclassify uses its pure-Python path, which gives the same results. The corpus, the challenge set
-and the default model live in the top-level ``data/`` and ``models/`` folders and are copied into the wheel as
-``lmclassify/data/...`` (with the whole documents under ``data/documents``) and ``lmclassify/models/...``.
+The extension (``lmclassify.runtime._fastscore``) makes classification fast; if it cannot be compiled the build goes on
+without it and lmclassify uses its pure-Python path, which gives the same results. The corpus, the challenge set,
+the codebook, the lexicon and the default model live in the top-level ``data/`` and ``models/`` folders and are
+copied into the wheel as ``lmclassify/data/...`` (with the whole documents under ``data/documents``) and
+``lmclassify/models/...``.
 """
 
 from pathlib import Path
@@ -14,16 +15,15 @@ from setuptools.command.build_py import build_py
 BUNDLED_FILES = {
     "data/corpus.csv": "lmclassify/data/corpus.csv",
     "data/challenge.csv": "lmclassify/data/challenge.csv",
+    "data/codebook.json": "lmclassify/data/codebook.json",
+    "data/lexicon.csv": "lmclassify/data/lexicon.csv",
     "data/documents/documents.csv": "lmclassify/data/documents/documents.csv",
     "data/documents/units.csv": "lmclassify/data/documents/units.csv",
     "models/default.npz": "lmclassify/models/default.npz",
     "models/default.json": "lmclassify/models/default.json",
 }
 BUNDLED_FILES.update(
-    {
-        path.as_posix(): f"lmclassify/{path.as_posix()}"
-        for path in sorted(Path("data/documents/texts").glob("*.txt"))
-    }
+    {path.as_posix(): f"lmclassify/{path.as_posix()}" for path in sorted(Path("data/documents/texts").glob("*.txt"))}
 )
 
 
@@ -47,6 +47,6 @@ class BuildPyWithBundledFiles(build_py):
 
 
 setup(
-    ext_modules=[Extension("lmclassify._fastscore", ["src/lmclassify/_fastscore.c"], optional=True)],
+    ext_modules=[Extension("lmclassify.runtime._fastscore", ["src/lmclassify/runtime/_fastscore.c"], optional=True)],
     cmdclass={"build_py": BuildPyWithBundledFiles},
 )

@@ -30,7 +30,7 @@ MIB = 1024 * 1024
 
 def generate_csv(path: Path, rows: int) -> None:
     """ROWS rows of id, text, source; texts from the bundled corpus, every 1000th one empty."""
-    from lmclassify.corpus import load_corpus
+    from lmclassify.corpus.load import load_corpus
 
     corpus = load_corpus()
     texts, sources = corpus["text"].tolist(), corpus["domain"].tolist()
@@ -100,7 +100,7 @@ def count_rows(path: Path) -> int:
 
 
 def machine() -> dict[str, object]:
-    from lmclassify.machine import cpu_model
+    from lmclassify.evaluation.machine import cpu_model
 
     return {"nproc": os.cpu_count(), "cpu": cpu_model(), "python": platform.python_version()}
 

@@ -11,7 +11,7 @@ bundled corpus and loaded with joblib. Measured for both:
 - single-call latency: one sentence per call, median and 99th percentile;
 - cold start: a new process that imports the library, loads the model and classifies one sentence: wall time and
   peak resident memory (``ru_maxrss``);
-- model size on disk and training time (lmclassify: ``python -m lmclassify.train --no-search``, which fits,
+- model size on disk and training time (lmclassify: ``python -m lmclassify.training.train --no-search``, which fits,
   calibrates, compiles and evaluates; the pipeline: ``fit``).
 
 It also times lmclassify's batch path on one thread and on worker processes, the alternatives to threads.
@@ -83,7 +83,7 @@ def machine() -> dict[str, Any]:
 
     import lmclassify
     from lmclassify import runtime
-    from lmclassify.machine import cpu_model
+    from lmclassify.evaluation.machine import cpu_model
 
     return {
         "cpu": cpu_model(),
@@ -227,12 +227,12 @@ def parallel_strategies(model, sentences: list[str], repeats: int) -> dict[str, 
 
 def training_times(data: Path, out: Path) -> dict[str, float]:
     """Seconds to train lmclassify's default configuration and the pipeline on ``data``'s train split."""
-    from lmclassify.corpus import read_labelled_csv
-    from lmclassify.train import split_train_test
+    from lmclassify.corpus.load import read_labelled_csv
+    from lmclassify.training.train import split_train_test
 
     started = time.perf_counter()
     trained = subprocess.run(
-        [sys.executable, "-m", "lmclassify.train", "--data", str(data), "--out", str(out), "--no-search"],
+        [sys.executable, "-m", "lmclassify.training.train", "--data", str(data), "--out", str(out), "--no-search"],
         capture_output=True,
         text=True,
     )
@@ -249,7 +249,7 @@ def run(sentence_count: int, single_calls: int, repeats: int, cold_repeats: int,
     import joblib
 
     import lmclassify
-    from lmclassify.corpus import load_corpus
+    from lmclassify.corpus.load import load_corpus
     from lmclassify.resources import default_corpus_path, default_model_path
 
     info = machine()

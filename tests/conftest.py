@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from lmclassify.corpus import load_corpus
+from lmclassify.corpus.load import load_corpus
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -35,7 +35,7 @@ def small_corpus_csv(tmp_path_factory, corpus) -> Path:
 @pytest.fixture(scope="session")
 def small_model_dir(tmp_path_factory, small_corpus_csv) -> Path:
     """A model trained (without hyperparameter search) on the small corpus."""
-    from lmclassify.train import main
+    from lmclassify.cli.train import main
 
     out = tmp_path_factory.mktemp("model")
     assert main(["--data", str(small_corpus_csv), "--out", str(out), "--no-search", "--seed", "1"]) == 0
@@ -47,7 +47,7 @@ def small_documents_dir(tmp_path_factory) -> Path:
     """A copy of 16 of the bundled whole documents (12 train, 4 test), in the bundled layout."""
     import shutil
 
-    from lmclassify.corpus import load_documents
+    from lmclassify.corpus.load import load_documents
 
     documents = load_documents()
     chosen = list(documents.documents.index[documents.documents["split"] == "train"][::7][:12])

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import lmclassify
-from lmclassify import api
+from lmclassify import api, cache
 
 
 def test_public_api():
@@ -48,23 +48,24 @@ def test_classify_frame_uses_the_default_model():
 
 def test_import_is_light_and_loads_no_model():
     code = (
-        "import sys, lmclassify; from lmclassify import api; "
-        "print(api._default is None, 'pandas' in sys.modules, 'sklearn' in sys.modules)"
+        "import sys, lmclassify; from lmclassify import cache; "
+        "print(cache.load_counts() == {}, 'pandas' in sys.modules, 'sklearn' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["True", "False", "False"]
 
 
 def test_default_model_is_loaded_once_under_concurrency(monkeypatch):
-    monkeypatch.setattr(api, "_default", None)
+    monkeypatch.setattr(cache, "_models", {})
+    monkeypatch.setattr(cache, "_loads", cache.Counter())
     calls = []
-    real_load = api.load_model
+    real_load = cache.load_model
 
     def counting_load(path, **options):
         calls.append(path)
         return real_load(path, **options)
 
-    monkeypatch.setattr(api, "load_model", counting_load)
+    monkeypatch.setattr(cache, "load_model", counting_load)
     barrier = threading.Barrier(8)
 
     def load(_):
@@ -87,8 +88,9 @@ def test_eight_threads_agree_with_serial_results(corpus):
 
 
 def test_the_bundled_model_is_verified_by_checksum(monkeypatch):
-    monkeypatch.setattr(api, "_default", None)
-    monkeypatch.setattr(api, "default_model_sha256", lambda: "0" * 64)
+    monkeypatch.setattr(cache, "_models", {})
+    monkeypatch.setattr(cache, "_loads", cache.Counter())
+    monkeypatch.setattr(cache, "default_model_sha256", lambda: "0" * 64)
     with pytest.raises(lmclassify.ModelError, match="SHA-256"):
         api.default_model()
 

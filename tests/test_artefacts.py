@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from lmclassify import analyze, classify
-from lmclassify.model_selection import ARTEFACT_PROBES
+from lmclassify.training.audit import ARTEFACT_PROBES
 
 LOW_CONFIDENCE = 0.6
 FUNCTION_WORDS = ["What", "Why", "Not", "You", "We", "Our", "How", "This", "what?", "Why not?", "you will"]

@@ -13,9 +13,11 @@ import pytest
 from conftest import REPO, installed_script
 
 from lmclassify import batch, default_model
-from lmclassify.batch import classify_file, main
+from lmclassify.batch import classify_file
+from lmclassify.cli import classify as classify_command
+from lmclassify.cli.classify import main
 from lmclassify.errors import DataFileError
-from lmclassify.io import FORMATS
+from lmclassify.io.formats import FORMATS
 
 ADDED = ["label", "confidence", "p_management", "p_leadership", "p_neither", "function", "function_confidence"]
 TEXTS = [
@@ -221,7 +223,7 @@ def test_a_dead_worker_is_reported_and_exits_1(tmp_path, capsys, monkeypatch):
     def worker_died(*args, **kwargs):
         raise BrokenProcessPool("A process in the process pool was terminated abruptly")
 
-    monkeypatch.setattr(batch, "classify_file", worker_died)
+    monkeypatch.setattr(classify_command, "classify_file", worker_died)
     assert main(["--input", "in.csv", "--output", str(tmp_path / "out.csv"), "--jobs", "2"]) == 1
     assert "worker process died" in capsys.readouterr().err
 

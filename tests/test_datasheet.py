@@ -2,8 +2,8 @@
 
 from conftest import REPO
 
-from lmclassify.corpus import load_challenge_set, load_corpus, load_documents
-from lmclassify.datasheet import datasheet_tables, main
+from lmclassify.corpus.datasheet import datasheet_tables, main
+from lmclassify.corpus.load import load_challenge_set, load_corpus, load_documents
 
 
 def test_data_readme_contains_the_current_counts():

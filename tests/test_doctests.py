@@ -9,10 +9,12 @@ import pytest
 import lmclassify
 
 #: Modules whose examples need an optional extra, and the module that extra provides.
-NEEDS = {"lmclassify.dask": "dask.dataframe"}
+NEEDS = {"lmclassify.integrations.dask": "dask.dataframe"}
 
 MODULES = sorted(
-    name for _, name, _ in pkgutil.iter_modules(lmclassify.__path__, "lmclassify.") if name != "lmclassify.__main__"
+    name
+    for _, name, _ in pkgutil.walk_packages(lmclassify.__path__, "lmclassify.")
+    if not name.endswith("__main__") and not name.endswith("._fastscore")
 )
 
 

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import json
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 import lmclassify
 from lmclassify import Explanation, load_model
-from lmclassify.corpus import load_challenge_set
-from lmclassify.explanation import word_term
+from lmclassify.corpus.load import load_challenge_set
+from lmclassify.explain import word_term
 from lmclassify.resources import default_model_path
+from lmclassify.runtime.scorer import PythonScorer
 
 
 @pytest.fixture(scope="module")
@@ -23,11 +24,11 @@ def model():
 
 
 def _label_column(model, label: str) -> int:
-    return model._heads["label"].classes.index(label)
+    return model.heads["label"].column_of(label)
 
 
 def _decision_scores(model, text: str) -> np.ndarray:
-    return model._scores(model._featurize([text]))[0]
+    return model.decision_scores(model.features([text]))[0]
 
 
 def _check_exact(model, text: str, top: int | None) -> None:
@@ -167,22 +168,22 @@ def _delete(text: str, spans: list[tuple[int, int]]) -> str:
 
 def _score_with_fixed_norms(model, text: str, occluded: str, column: int) -> float:
     """The occluded text's score if the blocks kept the original text's norms and no new features appeared."""
-    raw = copy.copy(model)
-    raw._normalised = np.zeros_like(model._normalised)
-    original, changed = raw._featurize([text]), raw._featurize([occluded])
-    weight = model._block_weight
-    blocks = model._block_of_feature[original.columns]
+    parts = model.parts
+    raw = PythonScorer(replace(parts, blocks=tuple(replace(block, normalised=False) for block in parts.blocks)))
+    original, changed = raw.features([text]), raw.features([occluded])
+    weight = np.array([block.weight for block in parts.blocks])
+    block_of_feature = np.repeat(np.arange(len(parts.blocks)), [block.n_columns for block in parts.blocks])
+    blocks = block_of_feature[original.columns]
     norms = np.sqrt(np.bincount(blocks, weights=(original.values / weight[blocks]) ** 2, minlength=len(weight)))
     keep = np.isin(changed.columns, original.columns)
     columns, values = changed.columns[keep], changed.values[keep]
     return float(
-        model._intercepts[column]
-        + np.sum(model._weights_by_class[column, columns] * values / norms[model._block_of_feature[columns]])
+        model.intercepts[column] + np.sum(parts.weights[columns, column] * values / norms[block_of_feature[columns]])
     )
 
 
 def _cause(model, explanation: Explanation, label: str, term: str, occluded: str) -> str:
-    """Which documented reason explains an occlusion that did not lower the score (see lmclassify.explanation)."""
+    """Which documented reason explains an occlusion that did not lower the score (see lmclassify.explain)."""
     spans = explanation.locations[term]
     touched = sum(w for t, w in explanation.contributions[label] if set(explanation.locations[t]) & set(spans))
     if touched <= 0:  # the deleted words' own terms and the bigrams they were part of
@@ -191,7 +192,7 @@ def _cause(model, explanation: Explanation, label: str, term: str, occluded: str
     if _score_with_fixed_norms(model, explanation.text, occluded, column) < explanation.scores[label]:
         return "renormalisation or new bigrams"
     others = [explanation.text[s:e].lower() for s, e in _word_spans(explanation.text) if (s, e) not in spans]
-    if any(block.kind == "char_wb" for block in model._blocks) and any(
+    if any(block.analyzer.kind == "char_wb" for block in model.blocks) and any(
         gram in other
         for start, end in spans
         for gram in {explanation.text[start:end].lower()[i : i + 3] for i in range(end - start - 2)}

@@ -1,5 +1,5 @@
 from lmclassify import FUNCTIONS, LABELS
-from lmclassify.labels import FUNCTION_LABEL
+from lmclassify.corpus.codebook import FUNCTION_LABEL
 
 
 def test_labels_are_the_three_kotter_orientations():

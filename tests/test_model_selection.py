@@ -6,9 +6,10 @@ import json
 
 from conftest import REPO
 
-from lmclassify import model_selection
-from lmclassify.features import FeatureConfig
-from lmclassify.train import DEFAULT_CONFIG
+from lmclassify.cli import select
+from lmclassify.features.config import FeatureConfig
+from lmclassify.training import selection as model_selection
+from lmclassify.training.train import DEFAULT_CONFIG
 
 
 def test_a_small_comparison_writes_markdown_and_json(tmp_path, monkeypatch, corpus):
@@ -27,7 +28,7 @@ def test_a_small_comparison_writes_markdown_and_json(tmp_path, monkeypatch, corp
     monkeypatch.setattr(model_selection, "REGULARISATION", (1.0,))
     monkeypatch.setattr(model_selection, "CLASS_WEIGHTS", (None,))
     out = tmp_path / "selection.md"
-    assert model_selection.main(["--data", str(data), "--out", str(out)]) == 0
+    assert select.main(["--data", str(data), "--out", str(out)]) == 0
     report = json.loads(out.with_suffix(".json").read_text())
     assert len(report["configurations"]) == 2
     assert {row["method"] for row in report["calibration"]} == set(model_selection.CALIBRATORS)

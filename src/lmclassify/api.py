@@ -6,38 +6,24 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, overload
 
-from lmclassify.resources import default_model_path, default_model_sha256
-from lmclassify.runtime import Classifier, Prediction, load_model
+from lmclassify.cache import default_model
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from lmclassify.analysis import DocumentReport
-    from lmclassify.explanation import Explanation
-
-_default: Classifier | None = None
-_lock = threading.Lock()
-
-
-def default_model() -> Classifier:
-    """The bundled default model (loaded on first use, checked against its recorded SHA-256, then shared)."""
-    global _default
-    if _default is None:
-        with _lock:
-            if _default is None:
-                _default = load_model(default_model_path(), expected_sha256=default_model_sha256())
-    return _default
+    from lmclassify.documents.analysis import DocumentReport
+    from lmclassify.explain import Explanation
+    from lmclassify.runtime.prediction import Prediction
 
 
 @overload
-def classify(texts: str) -> Prediction: ...
+def classify(texts: str) -> Prediction: ...  # type: ignore[overload-overlap]  # a str is one text
 @overload
 def classify(texts: Iterable[str]) -> list[Prediction]: ...
-def classify(texts):
+def classify(texts: str | Iterable[str]) -> Prediction | list[Prediction]:
     """Classify one text or many with the default model.
 
     A ``str`` gives one :class:`Prediction`; any other iterable of ``str`` gives a list in the same order.

@@ -1,4 +1,4 @@
-"""``lmclassify classify --input FILE --output FILE``: classify every row of a file, streaming it in chunks.
+"""Classify every row of a file, streaming it in chunks (what ``lmclassify classify`` runs).
 
     lmclassify classify --input letters.csv --output letters-labelled.csv
     lmclassify classify --input posts.jsonl --output posts.parquet --column body --jobs 4
@@ -21,7 +21,6 @@ The output appears only when the run has succeeded (it is written to a temporary
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import time
@@ -29,16 +28,17 @@ import warnings
 from collections import Counter, deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TextIO
 
-from lmclassify.errors import DataFileError, ModelError
-from lmclassify.io import Chunk, Malformed, Reader, file_format, open_reader, open_writer, require_pyarrow
-from lmclassify.model_cache import cached_model
-from lmclassify.progress import ProgressBar
-from lmclassify.storage import write_atomically
+from lmclassify.cache import cached_model
+from lmclassify.errors import ArgumentError, DataFileError
+from lmclassify.io.atomic import write_atomically
+from lmclassify.io.formats import file_format, require_pyarrow
+from lmclassify.io.progress import ProgressBar
+from lmclassify.io.readers import Chunk, Malformed, Reader, open_reader
+from lmclassify.io.writers import open_writer
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -92,7 +92,7 @@ class BatchSummary:
 def classify_texts(texts: list[Any], model_path: str | None = None) -> pd.DataFrame:
     """The columns that ``classify_frame`` adds, for ``texts`` (index 0..n-1); ``None`` or non-text gets no label.
 
-    Runs in worker processes: the model is loaded once per process (:func:`lmclassify.model_cache.cached_model`).
+    Runs in worker processes: the model is loaded once per process (:func:`lmclassify.cache.cached_model`).
 
     >>> list(classify_texts(["Plan the rota for December.", None])["label"])
     ['management', None]
@@ -110,7 +110,7 @@ def _load_in_worker(model_path: str | None) -> None:
 
 
 def _texts_of(chunk: Chunk, column: str) -> list[Any]:
-    texts = chunk.frame[column].tolist()
+    texts: list[Any] = chunk.frame[column].tolist()
     for record in chunk.malformed:
         texts[record.row] = None
     return texts
@@ -194,9 +194,9 @@ def classify_file(
     started = time.perf_counter()
     input_path, output_path = Path(input_path), Path(output_path)
     if jobs < 1:
-        raise ValueError(f"jobs must be at least 1, got {jobs}")
+        raise ArgumentError(f"jobs must be at least 1, got {jobs}")
     if chunk_size < 1:
-        raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
+        raise ArgumentError(f"chunk_size must be at least 1, got {chunk_size}")
     _, output_kind = _check_paths(input_path, output_path)
     model_path = None if model is None else str(Path(model).resolve())
     added = list(classify_texts([], model_path).columns)  # loads and checks the model
@@ -239,65 +239,3 @@ def added_labels(added: list[str]) -> list[str]:
     ['management', 'leadership', 'neither']
     """
     return [name[2:] for name in added if name.startswith("p_")]
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="lmclassify classify",
-        description=(
-            "Classify every row of a .csv, .jsonl, .txt (one text per line) or .parquet file, streaming it in "
-            "chunks. All input columns are kept; label, confidence, p_<label>, function and function_confidence "
-            "are added. Formats follow the file extensions."
-        ),
-        epilog="example: lmclassify classify --input letters.csv --output labelled.parquet --column body --jobs 2",
-    )
-    parser.add_argument("--input", required=True, metavar="FILE", help="file to classify")
-    parser.add_argument("--output", required=True, metavar="FILE", help="file to write (never the input file)")
-    parser.add_argument("--column", default="text", help="column holding the text (default: text)")
-    parser.add_argument(
-        "--jobs", type=int, default=1, metavar="N", help="worker processes (default: 1; 0: one per CPU core)"
-    )
-    parser.add_argument("--model", metavar="PATH", help="a compiled model (.npz) instead of the bundled default")
-    parser.add_argument(
-        "--chunk-size",
-        type=int,
-        default=DEFAULT_CHUNK_SIZE,
-        metavar="N",
-        help=f"rows per chunk (default: {DEFAULT_CHUNK_SIZE})",
-    )
-    return parser
-
-
-def main(argv: list[str]) -> int:
-    """Run ``lmclassify classify``; print a summary on stderr. Exit code 0 on success (bad rows included), 2 for
-    unusable arguments or files, 1 when the model cannot be loaded or the output cannot be written."""
-    parser = _parser()
-    args = parser.parse_args(argv)
-    jobs = (os.cpu_count() or 1) if args.jobs == 0 else args.jobs
-    if jobs < 0:
-        parser.error(f"--jobs must be 0 or more, got {args.jobs}")
-    if args.chunk_size < 1:
-        parser.error(f"--chunk-size must be at least 1, got {args.chunk_size}")
-    try:
-        summary = classify_file(
-            args.input, args.output, column=args.column, model=args.model, jobs=jobs, chunk_size=args.chunk_size
-        )
-    except (DataFileError, ModuleNotFoundError) as error:
-        print(f"lmclassify classify: {error}", file=sys.stderr)
-        return 2
-    except (ModelError, OSError) as error:
-        print(f"lmclassify classify: {error}; {args.output} was not written", file=sys.stderr)
-        return 1
-    except BrokenProcessPool:
-        print(
-            f"lmclassify classify: a worker process died (out of memory?); {args.output} was not written. "
-            "Try fewer --jobs or a smaller --chunk-size",
-            file=sys.stderr,
-        )
-        return 1
-    except KeyboardInterrupt:
-        print(f"lmclassify classify: interrupted; {args.output} was not written", file=sys.stderr)
-        return 130
-    first, *rest = summary.report().splitlines()
-    print("\n".join([f"lmclassify classify: {first}", *(f"  {line}" for line in rest)]), file=sys.stderr)
-    return 0

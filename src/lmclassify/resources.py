@@ -13,6 +13,8 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+from lmclassify.errors import BundledFileError
+
 DEFAULT_MODEL_NAME = "default"
 
 
@@ -21,15 +23,15 @@ def bundled_file(folder: str, name: str) -> Path:
 
     Raises ``FileNotFoundError`` naming both places looked at when the file is in neither.
     """
-    packaged = resources.files("lmclassify").joinpath(folder, name)
+    packaged = resources.files("lmclassify").joinpath(folder).joinpath(name)  # one part a call before Python 3.11
     if packaged.is_file():
         return Path(str(packaged))
     checkout = Path(__file__).resolve().parents[2] / folder / name
     if checkout.is_file():
         return checkout
-    raise FileNotFoundError(
+    raise BundledFileError(
         f"bundled file {folder}/{name} is missing: looked in the installed package ({packaged}) and in a "
-        f"source checkout ({checkout}); reinstall lmclassify or run `python -m lmclassify.train`"
+        f"source checkout ({checkout}); reinstall lmclassify or run `lmclassify train`"
     )
 
 
@@ -48,4 +50,5 @@ def default_model_sha256() -> str:
     import json
 
     sidecar = bundled_file("models", f"{DEFAULT_MODEL_NAME}.json")
-    return json.loads(sidecar.read_text(encoding="utf-8"))["file_sha256"]
+    digest: str = json.loads(sidecar.read_text(encoding="utf-8"))["file_sha256"]
+    return digest

@@ -1,0 +1,151 @@
+"""The ``lmclassify analyze`` command: split whole documents into sentences and report on each.
+
+    lmclassify analyze letter.md notes.txt          # per document: profile, then a table of sentences
+    lmclassify analyze --format json letter.md      # one JSON object per document, one per line
+    lmclassify analyze --format csv *.txt > out.csv # one row per sentence, with a file column
+    lmclassify analyze - < letter.txt               # a document from standard input
+
+Files must be UTF-8 text (``.txt``, ``.text``, ``.md``, ``.markdown``); a leading byte-order mark is dropped and
+offsets count characters of the decoded text. A file that cannot be read gets one error line on standard error
+naming it and the problem, the other files are still analysed, and the exit code is then 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from typing import TYPE_CHECKING, TextIO
+
+from lmclassify.cli.common import model_from
+from lmclassify.errors import DocumentError, ModelError
+from lmclassify.io.documents import STDIN, read_document
+
+if TYPE_CHECKING:
+    from _csv import Writer as CsvWriter
+
+    from lmclassify.documents.analysis import DocumentReport
+
+COMMAND = "lmclassify analyze"
+CSV_COLUMNS = (
+    "file",
+    "unit",
+    "start",
+    "end",
+    "kind",
+    "label",
+    "confidence",
+    "p_management",
+    "p_leadership",
+    "p_neither",
+    "function",
+    "function_confidence",
+    "text",
+)
+
+
+def build_parser(prog: str = COMMAND) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        description="Split documents into sentences and say which are about management, leadership or neither.",
+        epilog="examples: lmclassify analyze letter.md   |   lmclassify analyze --format csv *.txt > sentences.csv",
+    )
+    parser.add_argument("files", nargs="+", metavar="FILE", help="a .txt or .md file, or - for standard input")
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "csv"),
+        default="text",
+        help="text: profile and sentence table (default); json: one object per document; csv: one row per sentence",
+    )
+    parser.add_argument("--model", metavar="PATH", help="a compiled model (.npz) instead of the bundled default")
+    return parser
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def format_text(name: str, report: DocumentReport) -> str:
+    """A document's profile and its table of sentences, for reading in a terminal."""
+    profile = report.profile
+    counted = "/".join(report.counted_kinds)
+    lines = [f"== {name}: {len(report)} units; profile of {counted} units, {int(profile['words'].sum())} words =="]
+    lines.append(f"{'label':<12}{'sentences':>10}{'share':>8}{'words':>8}{'share':>8}")
+    for label, row in profile.iterrows():
+        lines.append(
+            f"{label:<12}{int(row['sentences']):>10}{row['sentence_share']:>8.1%}"
+            f"{int(row['words']):>8}{row['word_share']:>8.1%}"
+        )
+    if len(report):
+        lines.append("")
+        lines.append(
+            f"{'#':>4} {'start':>6} {'end':>6}  {'kind':<10}{'label':<11}{'conf':>5} {'p_m':>5} {'p_l':>5} {'p_n':>5}"
+            f"  {'function':<16}text"
+        )
+        for number, row in enumerate(report.sentences.itertuples(index=False), start=1):
+            lines.append(
+                f"{number:>4} {row.start:>6} {row.end:>6}  {row.kind:<10}{row.label:<11}{row.confidence:>5.2f} "
+                f"{row.p_management:>5.2f} {row.p_leadership:>5.2f} {row.p_neither:>5.2f}  "
+                f"{row.function or '-':<16}{_one_line(row.text)}"
+            )
+    return "\n".join(lines)
+
+
+def _write(name: str, report: DocumentReport, output_format: str, out: TextIO, writer: CsvWriter | None) -> None:
+    if output_format == "json":
+        print(json.dumps({"file": name, **report.to_dict()}, ensure_ascii=False), file=out)
+    elif writer is not None:
+        for number, row in enumerate(report.sentences.itertuples(index=False), start=1):
+            writer.writerow(
+                [
+                    name,
+                    number,
+                    row.start,
+                    row.end,
+                    row.kind,
+                    row.label,
+                    f"{row.confidence:.6f}",
+                    f"{row.p_management:.6f}",
+                    f"{row.p_leadership:.6f}",
+                    f"{row.p_neither:.6f}",
+                    row.function or "",
+                    "" if row.function is None else f"{row.function_confidence:.6f}",
+                    row.text,
+                ]
+            )
+    else:
+        print(format_text(name, report), file=out, end="\n\n")
+
+
+def main(argv: list[str] | None = None, prog: str = COMMAND) -> int:
+    """``lmclassify analyze [--format text|json|csv] [--model PATH] FILE... | -``."""
+    args = build_parser(prog).parse_args(argv)
+    try:
+        model = model_from(args.model)
+    except ModelError as error:
+        print(f"lmclassify analyze: {error}", file=sys.stderr)
+        return 1
+    out = sys.stdout
+    writer = csv.writer(out, lineterminator="\n") if args.format == "csv" else None
+    failed = 0
+    try:
+        if writer is not None:
+            writer.writerow(CSV_COLUMNS)
+        for name in args.files:
+            try:
+                document = read_document(name)
+            except DocumentError as error:
+                failed += 1
+                print(f"lmclassify analyze: {error}", file=sys.stderr)
+                continue
+            _write("<stdin>" if name == STDIN else name, model.analyze(document), args.format, out, writer)
+    except BrokenPipeError:  # e.g. piped into `head`
+        return 0
+    if failed:
+        print(f"lmclassify analyze: {failed} of {len(args.files)} document(s) could not be read", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""``lmclassify train [--data CSV] [--documents DIR | --no-documents] [--out DIR]``: train, check and write a
+model; see :mod:`lmclassify.training.train`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from lmclassify.cli.common import fail, show_progress_logs
+from lmclassify.errors import CorpusError
+from lmclassify.resources import DEFAULT_MODEL_NAME
+from lmclassify.training.train import train
+
+COMMAND = "lmclassify train"
+
+
+def build_parser(prog: str = COMMAND) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog, description="Train a model on a labelled CSV and write it.")
+    parser.add_argument("--data", help="labelled CSV with text,label (default: the bundled corpus)")
+    parser.add_argument("--out", default="models", help="folder for the model files (default: models)")
+    parser.add_argument("--seed", type=int, default=0, help="random seed for splits and folds (default: 0)")
+    parser.add_argument("--name", default=DEFAULT_MODEL_NAME, help="model file name stem (default: default)")
+    parser.add_argument("--no-search", action="store_true", help="skip the hyperparameter search; use the defaults")
+    parser.add_argument("--jobs", type=int, default=-1, help="processes for cross-validation (default: all cores)")
+    parser.add_argument(
+        "--documents", help="folder of labelled whole documents (default: the bundled ones with the bundled corpus)"
+    )
+    parser.add_argument("--no-documents", action="store_true", help="train on the single units of --data only")
+    return parser
+
+
+def main(argv: list[str] | None = None, prog: str = COMMAND) -> int:
+    args = build_parser(prog).parse_args(argv)
+    documents: str | bool | None = False if args.no_documents else args.documents
+    show_progress_logs()
+    try:
+        train(
+            args.data,
+            args.out,
+            args.seed,
+            args.name,
+            search=not args.no_search,
+            jobs=args.jobs,
+            documents=documents,
+        )
+    except CorpusError as error:
+        fail("error", error)
+        fail("error", "nothing was written; the existing model is unchanged")
+        return 2
+    except OSError as error:
+        fail("error", error)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

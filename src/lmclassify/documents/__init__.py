@@ -1,0 +1,1 @@
+"""Whole documents: split into units with kinds (heading, lead-in, list item, sentence), classify, report."""

@@ -1,0 +1,1 @@
+"""Input and output: file readers and writers, document files, atomic writes, progress."""

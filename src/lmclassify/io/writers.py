@@ -1,0 +1,220 @@
+"""Write tables of texts in chunks, in the format of the file's extension (see :mod:`~.readers`).
+
+CSV and text cells are written back as the text they were read as; other values as their shortest exact text.
+
+>>> import io
+>>> import pandas as pd
+>>> buffer = io.BytesIO()
+>>> with open_writer(buffer, "csv") as writer:
+...     writer.write(pd.DataFrame({"id": ["1"], "text": ["Inspire, then align."]}))
+>>> buffer.getvalue().decode().splitlines()
+['id,text', '1,"Inspire, then align."']
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import IO, TYPE_CHECKING, Any
+
+from lmclassify.errors import DataFileError
+from lmclassify.io.formats import require_pyarrow
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def _is_missing(value: Any) -> bool:
+    """None, NaN, pandas.NA or NaT (checked without importing pandas)."""
+    return (
+        value is None or (isinstance(value, float) and value != value) or type(value).__name__ in ("NAType", "NaTType")
+    )
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text for CSV and text output: missing -> ``""``, floats in full precision, JSON for nested values.
+
+    >>> [cell_text(v) for v in (None, float("nan"), 0.1 + 0.2, True, {"a": [1]}, "x")]
+    ['', '', '0.30000000000000004', 'true', '{"a": [1]}', 'x']
+    """
+    if isinstance(value, str):
+        return value
+    if _is_missing(value):
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list, tuple)):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    if hasattr(value, "item") and not hasattr(value, "__len__"):  # numpy scalar
+        return cell_text(value.item())
+    return str(value)
+
+
+def _json_value(value: Any) -> Any:
+    if _is_missing(value):
+        return None
+    if hasattr(value, "item") and not isinstance(value, (str, int, float)) and not hasattr(value, "__len__"):
+        return value.item()  # numpy scalar
+    return value
+
+
+class Writer:
+    """Write :class:`pandas.DataFrame` chunks to a binary file handle, every chunk with the same columns."""
+
+    def __init__(self, handle: IO[bytes]):
+        self.handle = handle
+        self.rows_written = 0
+
+    def write(self, frame: pd.DataFrame) -> None:
+        self._write(frame)
+        self.rows_written += len(frame)
+
+    def _write(self, frame: pd.DataFrame) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Finish the file (the handle itself stays open: its owner closes it)."""
+
+    def __enter__(self) -> Writer:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def _text_rows(frame: pd.DataFrame) -> list[tuple[str, ...]]:
+    columns = [[cell_text(value) for value in frame[name].tolist()] for name in frame.columns]
+    return list(zip(*columns)) if columns else [()] * len(frame)
+
+
+def _csv_line(cells: tuple[str, ...] | list[str]) -> str:
+    """One CSV record, quoting a cell that holds a comma, quote, line feed or carriage return.
+
+    >>> _csv_line(["a", "b,c", 'say "hi" now', "x\\ry", ""])
+    'a,"b,c","say ""hi"" now","x\\ry",'
+    """
+    if len(cells) == 1 and cells[0] == "":
+        return '""'  # an empty one-field record must not look like a blank line
+    return ",".join(
+        '"' + cell.replace('"', '""') + '"' if any(mark in cell for mark in ',"\n\r') else cell for cell in cells
+    )
+
+
+class CsvWriter(Writer):
+    """CSV with a header line (written once, from the first chunk), quoting only where needed."""
+
+    def __init__(self, handle: IO[bytes]):
+        super().__init__(handle)
+        self._header_written = False
+
+    def _write(self, frame: pd.DataFrame) -> None:
+        records = _text_rows(frame)
+        if not self._header_written:
+            records.insert(0, tuple(str(name) for name in frame.columns))
+            self._header_written = True
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows(records)
+        text = buffer.getvalue()
+        if "\r" in text:  # the csv module leaves a lone carriage return unquoted when lines end with "\n"
+            text = "".join(_csv_line(record) + "\n" for record in records)
+        self.handle.write(text.encode("utf-8"))
+
+
+_TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+class TsvWriter(Writer):
+    """Text output: a header line, then one line per row, values separated by tabs. A backslash, tab or line
+    break inside a value is written as ``\\\\``, ``\\t``, ``\\n`` or ``\\r``, so every row stays on one line.
+
+    >>> import pandas as pd
+    >>> buffer = io.BytesIO()
+    >>> TsvWriter(buffer).write(pd.DataFrame({"text": ["a\\tb"], "label": ["neither"]}))
+    >>> buffer.getvalue()
+    b'text\\tlabel\\na\\\\tb\\tneither\\n'
+    """
+
+    def __init__(self, handle: IO[bytes]):
+        super().__init__(handle)
+        self._header_written = False
+
+    def _write(self, frame: pd.DataFrame) -> None:
+        lines = []
+        if not self._header_written:
+            lines.append("\t".join(str(name).translate(_TSV_ESCAPES) for name in frame.columns))
+            self._header_written = True
+        lines.extend("\t".join(cell.translate(_TSV_ESCAPES) for cell in row) for row in _text_rows(frame))
+        if lines:
+            self.handle.write(("\n".join(lines) + "\n").encode("utf-8"))
+
+
+class JsonLinesWriter(Writer):
+    """One JSON object per row; missing values are ``null``, floats keep full precision."""
+
+    def _write(self, frame: pd.DataFrame) -> None:
+        names = [str(name) for name in frame.columns]
+        columns = [frame[name].tolist() for name in frame.columns]
+        lines = [
+            json.dumps(dict(zip(names, map(_json_value, row))), ensure_ascii=False, default=str)
+            for row in zip(*columns)
+        ]
+        if lines:
+            self.handle.write(("\n".join(lines) + "\n").encode("utf-8"))
+
+
+class ParquetWriter(Writer):
+    """Parquet, one row group per chunk. The schema comes from the first chunk: Arrow-typed and numeric columns
+    keep their types; text columns (and columns of mixed values, written as JSON text) are strings."""
+
+    def __init__(self, handle: IO[bytes]):
+        super().__init__(handle)
+        self.pa = require_pyarrow("output")
+        self._writer: Any = None
+        self._schema: Any = None
+
+    @staticmethod
+    def _prepare(frame: pd.DataFrame) -> pd.DataFrame:
+        import pandas as pd
+
+        prepared = frame.copy(deep=False)
+        for name in frame.columns:
+            if frame[name].dtype == object:
+                values = [
+                    None if _is_missing(value) else value if isinstance(value, str) else cell_text(value)
+                    for value in frame[name].tolist()
+                ]
+                prepared[name] = pd.Series(values, index=frame.index, dtype=object)
+        return prepared
+
+    def _write(self, frame: pd.DataFrame) -> None:
+        pa = self.pa
+        prepared = self._prepare(frame)
+        if self._schema is None:
+            schema = pa.Schema.from_pandas(prepared, preserve_index=False)
+            for index, column in enumerate(schema):
+                if pa.types.is_null(column.type):
+                    schema = schema.set(index, pa.field(column.name, pa.string()))
+            self._schema = schema
+            import pyarrow.parquet as pq
+
+            self._writer = pq.ParquetWriter(self.handle, schema)
+        table = pa.Table.from_pandas(prepared, schema=self._schema, preserve_index=False)
+        self._writer.write_table(table)
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+
+
+def open_writer(handle: IO[bytes], kind: str) -> Writer:
+    """A :class:`Writer` of format ``kind`` (``csv``, ``jsonl``, ``txt`` or ``parquet``) on a binary handle."""
+    writers: dict[str, type[Writer]] = {
+        "csv": CsvWriter,
+        "jsonl": JsonLinesWriter,
+        "txt": TsvWriter,
+        "parquet": ParquetWriter,
+    }
+    if kind not in writers:
+        raise DataFileError(f"unknown format {kind!r}; expected one of {sorted(writers)}")
+    return writers[kind](handle)

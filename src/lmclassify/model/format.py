@@ -1,0 +1,128 @@
+"""The compiled model format, read and written here and nowhere else.
+
+A compiled model is one ``.npz`` archive (numpy's zip of arrays, read with ``allow_pickle=False``) holding:
+
+- ``metadata``: UTF-8 JSON as a ``uint8`` array: ``format``, ``format_version``, ``labels``, ``blocks`` (one spec
+  per feature block, see :mod:`lmclassify.features.blocks`), ``heads`` (per head its ``classes``, its
+  ``columns`` of the weight matrix and its ``temperature``), ``arrays_sha256`` and training metadata;
+- per block ``block<i>_terms`` (the vocabulary, ``\\n``-separated UTF-8), ``block<i>_idf`` and optionally
+  ``block<i>_columns`` (the column of each term, when terms share columns);
+- ``weights`` (features x outputs) and ``intercepts`` (outputs).
+
+The checksum covers every array's name, dtype, shape and bytes, so a model is written and replaced in one atomic
+step and a damaged one is refused.
+
+>>> from lmclassify.resources import default_model_path
+>>> model = read_model(default_model_path())
+>>> model.metadata["format"], model.metadata["labels"]
+('lmclassify-compiled-model', ['management', 'leadership', 'neither'])
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from lmclassify.errors import ModelError
+from lmclassify.io.atomic import sha256_of, write_atomically
+
+FORMAT_NAME = "lmclassify-compiled-model"
+FORMAT_VERSION = 1
+METADATA_KEY = "metadata"
+
+
+@dataclass(frozen=True)
+class ModelFile:
+    """The contents of a compiled model: its arrays, its metadata and where it came from."""
+
+    arrays: Mapping[str, np.ndarray]
+    metadata: Mapping[str, Any]
+    source: str = "<memory>"
+
+
+def arrays_checksum(arrays: Mapping[str, np.ndarray]) -> str:
+    """SHA-256 over every array's name, dtype, shape and bytes, in name order.
+
+    >>> len(arrays_checksum({"weights": np.zeros((2, 3))}))
+    64
+    """
+    digest = hashlib.sha256()
+    for name in sorted(arrays):
+        array = np.ascontiguousarray(arrays[name])
+        digest.update(f"{name}|{array.dtype.str}|{array.shape}|".encode())
+        digest.update(array.tobytes())
+    return digest.hexdigest()
+
+
+def with_format(arrays: Mapping[str, np.ndarray], metadata: Mapping[str, Any]) -> dict[str, Any]:
+    """``metadata`` completed with the format's name, version and the arrays' checksum."""
+    return {
+        **metadata,
+        "format": FORMAT_NAME,
+        "format_version": FORMAT_VERSION,
+        "arrays_sha256": arrays_checksum(arrays),
+    }
+
+
+def write_model(path: str | Path, arrays: Mapping[str, np.ndarray], metadata: Mapping[str, Any]) -> Path:
+    """Write a compiled model as one ``.npz`` file, atomically; return its path."""
+    payload = dict(arrays)
+    payload[METADATA_KEY] = np.frombuffer(json.dumps(metadata, sort_keys=True).encode("utf-8"), dtype=np.uint8)
+    buffer = io.BytesIO()
+    np.savez(buffer, **payload)  # type: ignore[arg-type]
+    return write_atomically(path, lambda handle: handle.write(buffer.getvalue()))
+
+
+def _read_archive(path: Path) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    with open(path, "rb") as handle:
+        head = handle.read(4)
+    if head != b"PK\x03\x04":
+        kind = "a pickle/joblib file, which can run code when loaded" if head[:1] == b"\x80" else "not a zip archive"
+        raise ModelError(f"{path}: not an lmclassify model (.npz): the file is {kind}; it was not loaded")
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            arrays = {name: archive[name] for name in archive.files}
+    except (ValueError, OSError, zipfile.BadZipFile, EOFError, KeyError) as error:
+        raise ModelError(f"{path}: the model file is truncated or corrupted ({error}); retrain or reinstall") from None
+    if METADATA_KEY not in arrays:
+        raise ModelError(f"{path}: not an lmclassify model: the archive has no {METADATA_KEY!r} entry")
+    try:
+        metadata = json.loads(bytes(arrays.pop(METADATA_KEY)).decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ModelError(f"{path}: the model's metadata is unreadable ({error})") from None
+    if not isinstance(metadata, dict):
+        raise ModelError(f"{path}: the model's metadata is not a JSON object")
+    return arrays, metadata
+
+
+def read_model(path: str | Path, *, expected_sha256: str | None = None) -> ModelFile:
+    """Read and check a compiled model file; nothing in it is executed.
+
+    Raises :class:`~lmclassify.errors.ModelError` naming the file and the cause when it is missing, not a model,
+    truncated, corrupted, altered (``expected_sha256`` given and not matched) or of another format version.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ModelError(f"{path}: no such model file")
+    if expected_sha256 is not None and sha256_of(path) != expected_sha256:
+        raise ModelError(f"{path}: the file does not have its recorded SHA-256; it was altered or damaged, reinstall")
+    arrays, metadata = _read_archive(path)
+    if metadata.get("format") != FORMAT_NAME:
+        raise ModelError(f"{path}: not an lmclassify model (format {metadata.get('format')!r})")
+    written_by = metadata.get("package_version", "an unknown version")
+    if metadata.get("format_version") != FORMAT_VERSION:
+        raise ModelError(
+            f"{path}: written by lmclassify {written_by} in model format {metadata.get('format_version')}; this "
+            f"lmclassify reads format {FORMAT_VERSION}. Retrain it with `lmclassify train --data CSV --out DIR`"
+        )
+    if arrays_checksum(arrays) != metadata.get("arrays_sha256"):
+        raise ModelError(f"{path}: checksum mismatch, the model file is corrupted; retrain or reinstall it")
+    return ModelFile(arrays, metadata, str(path))

@@ -1,0 +1,248 @@
+"""A loaded compiled model: :class:`CompiledClassifier` scores texts with numpy and C alone (no scikit-learn).
+
+It is safe to share between threads. :class:`lmclassify.Classifier`, which :func:`lmclassify.load_model`
+returns, adds explanations and document analysis on top of it.
+
+>>> from lmclassify.model.format import read_model
+>>> from lmclassify.resources import default_model_path
+>>> model = CompiledClassifier.from_file(read_model(default_model_path()))
+>>> model.classify("Prepare the quarterly budget and track spending against it.").label
+'management'
+>>> [p.label for p in model.classify(["Inspire people to believe in the new direction.", "Lead is a metal."])]
+['leadership', 'neither']
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, overload
+
+import numpy as np
+
+from lmclassify.errors import TextTypeError
+from lmclassify.model.format import ModelFile
+from lmclassify.runtime.parts import CompiledBlock, Head, ModelParts
+from lmclassify.runtime.prediction import Prediction, check_text
+from lmclassify.runtime.scorer import (
+    CHUNK,
+    PythonScorer,
+    SparseFeatures,
+    build_predictions,
+    extension_scorer,
+    fill,
+    first_invalid,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+@contextmanager
+def _collection_paused(pause: bool = True) -> Iterator[None]:
+    """Pause the cyclic garbage collector while a large batch of predictions is built.
+
+    Predictions hold only strings, floats and a read-only mapping, so they form no reference cycles; without the
+    pause, the collector would re-scan the growing list many times over (about 1.5 µs a prediction)."""
+    pause = pause and gc.isenabled()
+    if pause:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if pause:
+            gc.enable()
+
+
+class CompiledClassifier:
+    """A loaded compiled model; make one with :meth:`from_file` (or :func:`lmclassify.load_model`)."""
+
+    def __init__(self, arrays: Mapping[str, np.ndarray], metadata: Mapping[str, Any], source: str = "<memory>"):
+        self._file = ModelFile(dict(arrays), json.loads(json.dumps(metadata)), source)
+        self.source = source
+        self.parts = ModelParts.from_file(self._file)
+        self.labels: tuple[str, ...] = self.parts.labels
+        self.kind_offsets: Mapping[str, np.ndarray] = self.parts.kind_offsets
+        self._python = PythonScorer(self.parts)
+        self._c = extension_scorer(self.parts)
+        self._label_columns = self.parts.label_columns
+        function_heads = self.parts.function_heads
+        self._function_heads = {label: (h.classes, h.start, h.stop) for label, h in function_heads.items()}
+        self._layout = (  # for the C build_predictions: labels, their columns, function heads
+            self.labels,
+            tuple(self._label_columns),
+            tuple(self._function_heads.get(label) for label in self.labels),
+        )
+
+    @classmethod
+    def from_file(cls, model: ModelFile) -> CompiledClassifier:
+        """The classifier of a model read by :func:`lmclassify.model.format.read_model`."""
+        return cls(model.arrays, model.metadata, model.source)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self._file.arrays, self._file.metadata, self.source))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(source={self.source!r}, features={self.parts.n_features}, labels={self.labels})"
+
+    # --------------------------------------------------------------------------------------------- accessors
+    @property
+    def accelerated(self) -> bool:
+        """Whether this model scores with the C extension (``False``: the pure-Python path)."""
+        return self._c is not None
+
+    @property
+    def scorer(self) -> Any:
+        """The scorer in use: the C scorer, or :class:`~lmclassify.runtime.scorer.PythonScorer`."""
+        return self._c if self._c is not None else self._python
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        """Training metadata: versions, corpus checksum, hyperparameters, metrics, labels, creation time."""
+        return json.loads(json.dumps(self._file.metadata))  # type: ignore[no-any-return]
+
+    @property
+    def classes_(self) -> np.ndarray:
+        """The labels in the column order of :meth:`predict_proba`, as scikit-learn estimators give them."""
+        return np.asarray(self.labels, dtype=object)
+
+    @property
+    def blocks(self) -> tuple[CompiledBlock, ...]:
+        """The feature blocks, in feature-column order."""
+        return self.parts.blocks
+
+    @property
+    def heads(self) -> Mapping[str, Head]:
+        """The linear heads by name: ``"label"`` and ``"function:<label>"``."""
+        return self.parts.heads
+
+    @property
+    def intercepts(self) -> np.ndarray:
+        """Every output's intercept (a read-only view)."""
+        view: np.ndarray = self.parts.intercepts.view()
+        view.flags.writeable = False
+        return view
+
+    def features(self, texts: Sequence[str]) -> SparseFeatures:
+        """The feature values of ``texts``, as sparse coordinates (the Python analyzers)."""
+        return self._python.features(texts)
+
+    def decision_scores(self, features: SparseFeatures) -> np.ndarray:
+        """Decision scores of every output, shape ``(features.n_rows, n_outputs)``, before temperature."""
+        return self._python.decision_scores(features)
+
+    def contributions(self, features: SparseFeatures) -> np.ndarray:
+        """Each feature's contribution to each output's score, shape ``(n_outputs, len(features.columns))``."""
+        return self._python.contributions(features)
+
+    # ----------------------------------------------------------------------------------------------- scoring
+    def probability_table(self, texts: Sequence[str]) -> np.ndarray:
+        """Every head's probabilities, shape ``(len(texts), n_outputs)``, in the model's output order."""
+        texts = list(texts)
+        table = np.empty((len(texts), self.parts.n_outputs))
+        for _ in fill(self._c or self._python, texts, table, threaded=self._c is not None):
+            pass
+        return table
+
+    def predict_proba_with_functions(
+        self, texts: Sequence[str]
+    ) -> tuple[np.ndarray, dict[str, tuple[tuple[str, ...], np.ndarray]]]:
+        """Label probabilities (as :meth:`predict_proba`) and, for each label with a function head, its classes
+        and the function probabilities given that label, shape ``(len(texts), n_functions)``."""
+        table = self.probability_table(texts)
+        functions = {label: (c, table[:, start:stop]) for label, (c, start, stop) in self._function_heads.items()}
+        return table[:, self._label_columns], functions
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Calibrated label probabilities, shape ``(len(texts), 3)``, columns in :attr:`classes_` order.
+
+        Texts are not validated here (use :meth:`classify` for checked input); empty text gets the prior.
+        """
+        return self.probability_table(texts)[:, self._label_columns]
+
+    def predict(self, texts: Sequence[str]) -> np.ndarray:
+        """The most likely label of each text, shape ``(len(texts),)``."""
+        return self.classes_[self.predict_proba(texts).argmax(axis=1)]  # type: ignore[no-any-return]
+
+    def _predictions(self, texts: list[str]) -> list[Prediction]:
+        table = np.empty((len(texts), self.parts.n_outputs))
+        predictions: list[Prediction] = []
+        with _collection_paused(len(texts) >= CHUNK):
+            for start, stop in fill(self._c or self._python, texts, table, threaded=self._c is not None):
+                if self._c is not None:
+                    predictions += build_predictions(table[start:stop], Prediction, self._layout)
+                else:
+                    predictions += self._predictions_from_table(table[start:stop])
+        return predictions
+
+    def _predictions_from_table(self, table: np.ndarray) -> list[Prediction]:
+        label_probs = table[:, self._label_columns]
+        best = label_probs.argmax(axis=1)
+        rows = np.arange(len(table))
+        functions: list[str | None] = [None] * len(table)
+        function_confidences: list[float | None] = [None] * len(table)
+        for label, (classes, start, stop) in self._function_heads.items():
+            chosen = np.flatnonzero(best == self.labels.index(label)) if label in self.labels else rows[:0]
+            probs = table[chosen, start:stop]
+            function_best = probs.argmax(axis=1)
+            values = probs[np.arange(len(chosen)), function_best].tolist()
+            for row, index, value in zip(chosen.tolist(), function_best.tolist(), values):
+                functions[row] = classes[index]
+                function_confidences[row] = value
+        make = Prediction.trusted
+        names = self.labels
+        return [
+            make(names[index], confidence, dict(zip(names, scores)), function, function_confidence)
+            for index, confidence, scores, function, function_confidence in zip(
+                best.tolist(), label_probs[rows, best].tolist(), label_probs.tolist(), functions, function_confidences
+            )
+        ]
+
+    def _predict_one(self, text: str) -> Prediction:
+        """One text through the C scorer, with no numpy in between (the single-text fast path)."""
+        table = self._c.probabilities(text)
+        label_probs = [table[column] for column in self._label_columns]
+        best = label_probs.index(max(label_probs))
+        label = self.labels[best]
+        function = function_confidence = None
+        head = self._function_heads.get(label)
+        if head is not None:
+            classes, start, stop = head
+            probs = table[start:stop]
+            index = probs.index(max(probs))
+            function, function_confidence = classes[index], probs[index]
+        return Prediction.trusted(
+            label, label_probs[best], dict(zip(self.labels, label_probs)), function, function_confidence
+        )
+
+    @overload
+    def classify(self, texts: str) -> Prediction: ...  # type: ignore[overload-overlap]  # a str is one text
+    @overload
+    def classify(self, texts: Iterable[str]) -> list[Prediction]: ...
+    def classify(self, texts: str | Iterable[str]) -> Prediction | list[Prediction]:
+        """Classify one text (returns a :class:`Prediction`) or an iterable of texts (returns a list, same order).
+
+        Raises :class:`~lmclassify.errors.TextTypeError` for anything that is not a ``str`` (in a list, naming
+        the item's index) and :class:`~lmclassify.errors.EmptyTextError` for empty or whitespace-only text.
+        Texts of any length are scored whole, in linear time.
+        """
+        if isinstance(texts, str):
+            check_text(texts)
+            return self._predict_one(texts) if self._c is not None else self._predictions([texts])[0]
+        given: object = texts  # callers without type checking can pass anything, bytes included
+        if isinstance(given, (bytes, bytearray)) or not isinstance(given, Iterable):
+            raise TextTypeError(f"expected a str or an iterable of str to classify, got {type(texts).__name__}")
+        items = list(texts)
+        bad = first_invalid(items)
+        if bad >= 0:
+            check_text(items[bad], bad)  # raises, naming the item and the problem
+        return self._predictions(items)
+
+    def classify_frame(self, frame: pd.DataFrame, column: str = "text") -> pd.DataFrame:
+        """A copy of ``frame`` with ``label, confidence, p_<label>..., function, function_confidence`` added;
+        see :func:`lmclassify.runtime.frame.classify_frame`."""
+        from lmclassify.runtime.frame import classify_frame
+
+        return classify_frame(self, frame, column)

@@ -1,0 +1,1 @@
+"""Training: the scikit-learn estimator, calibration, the training run and model selection."""

@@ -1,0 +1,258 @@
+"""The numpy runtime: predictions, input contract, DataFrames, and safe loading of model files."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import pickle
+import shutil
+import time
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from lmclassify import LABELS, ModelError, Prediction, load_model
+from lmclassify.model.format import METADATA_KEY, write_model
+from lmclassify.resources import default_model_path
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_model(default_model_path())
+
+
+def test_one_text_gives_one_prediction_with_all_labels(model):
+    p = model.classify("Prepare the quarterly budget and track spending against it.")
+    assert isinstance(p, Prediction)
+    assert p.label in LABELS and tuple(p.scores) == LABELS
+    assert math.isclose(sum(p.scores.values()), 1.0, abs_tol=1e-12)
+    assert p.confidence == max(p.scores.values()) == p.scores[p.label]
+
+
+def test_a_list_gives_predictions_in_the_same_order(model):
+    texts = [
+        "Lead is a soft, heavy metal.",
+        "Approve overtime only within the agreed budget.",
+        "Paint a picture of the future that makes people want to come with us.",
+    ]
+    batch = model.classify(texts)
+    assert [p.label for p in batch] == ["neither", "management", "leadership"]
+    assert batch == [model.classify(t) for t in texts]
+    assert model.classify(iter(texts)) == batch
+    assert model.classify([]) == []
+
+
+def test_functions_belong_to_the_predicted_label(model):
+    for p in model.classify(
+        [
+            "Fill the two vacant night-shift posts by March.",
+            "The river floods each spring.",
+            "Make people proud of the mission we share.",
+        ]
+    ):
+        if p.label == "neither":
+            assert p.function is None and p.function_confidence is None
+        else:
+            from lmclassify import FUNCTIONS
+
+            assert p.function in FUNCTIONS[p.label] and 0 < p.function_confidence <= 1
+
+
+def test_prediction_is_immutable_and_serialisable(model):
+    p = model.classify("Track absence rates monthly against the target.")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        p.label = "leadership"
+    with pytest.raises(TypeError):
+        p.scores["management"] = 0.0
+    assert json.loads(json.dumps(p.to_dict()))["label"] == p.label
+    assert pickle.loads(pickle.dumps(p)) == p
+
+
+@pytest.mark.parametrize("bad", [None, b"bytes", 3, 2.5, object(), ["nested"]])
+def test_non_strings_raise_type_error_naming_the_type(model, bad):
+    with pytest.raises(TypeError, match=type(bad).__name__):
+        model.classify(["fine text", bad] if bad is not None else None)
+
+
+def test_the_bad_item_of_a_list_is_named_by_its_index(model):
+    with pytest.raises(TypeError, match="item 2: expected a str to classify, got NoneType"):
+        model.classify(["a text", "another", None])
+    with pytest.raises(ValueError, match="item 1: text is empty"):
+        model.classify(["a text", "   "])
+
+
+@pytest.mark.parametrize("blank", ["", " ", "\n\t "])
+def test_blank_text_raises_value_error(model, blank):
+    with pytest.raises(ValueError, match="empty or only whitespace"):
+        model.classify(blank)
+
+
+def test_classify_frame_adds_columns_keeps_index_and_does_not_modify_input(model):
+    frame = pd.DataFrame({"id": [7, 8], "body": ["Cut unit costs by 5% this year.", "A bird sang."]}, index=[10, 20])
+    before = frame.copy()
+    out = model.classify_frame(frame, column="body")
+    pd.testing.assert_frame_equal(frame, before)
+    assert list(out.index) == [10, 20]
+    assert list(out.columns) == [
+        "id",
+        "body",
+        "label",
+        "confidence",
+        *[f"p_{label}" for label in LABELS],
+        "function",
+        "function_confidence",
+    ]
+    expected = model.classify(frame["body"].tolist())
+    assert out["label"].tolist() == [p.label for p in expected]
+    assert np.allclose(out[[f"p_{label}" for label in LABELS]].sum(axis=1), 1.0)
+
+
+def test_classify_frame_never_raises_on_missing_cells_and_warns_once(model):
+    frame = pd.DataFrame({"text": ["Plan the rota.", None, float("nan"), "", "  ", 42, "Inspire people."]})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = model.classify_frame(frame)
+    assert len(caught) == 1 and "5 row(s)" in str(caught[0].message)
+    assert out["label"].isna().tolist() == [False, True, True, True, True, True, False]
+    assert out.loc[1:5, "p_management"].isna().all()
+
+
+def test_classify_frame_names_a_missing_column(model):
+    with pytest.raises(KeyError, match="'content' not found"):
+        model.classify_frame(pd.DataFrame({"text": ["x"]}), column="content")
+
+
+def test_predict_proba_matches_classify(model):
+    texts = ["Set the budget.", "Build trust."]
+    probabilities = model.predict_proba(texts)
+    assert probabilities.shape == (2, 3)
+    assert np.allclose(probabilities, [[p.scores[label] for label in LABELS] for p in model.classify(texts)])
+
+
+def test_metadata_describes_the_model(model):
+    metadata = model.metadata
+    for key in (
+        "package_version",
+        "sklearn_version",
+        "numpy_version",
+        "corpus",
+        "hyperparameters",
+        "metrics",
+        "labels",
+        "created",
+    ):
+        assert key in metadata
+    metadata["labels"] = ["changed"]
+    assert model.metadata["labels"] == list(LABELS)
+
+
+# ------------------------------------------------------------------------------------------ model files
+class _Exploit:
+    def __reduce__(self):
+        import os
+
+        return (os.system, ("touch /tmp/lmclassify-pwned",))
+
+
+@pytest.mark.parametrize("suffix", [".npz", ".joblib", ".pkl", ""])
+def test_a_pickle_is_refused_and_never_executed(tmp_path, suffix):
+    marker = tmp_path / "pwned"
+    payload = pickle.dumps(_Exploit()).replace(b"/tmp/lmclassify-pwned", str(marker).encode())
+    path = tmp_path / f"model{suffix}"
+    path.write_bytes(payload)
+    with pytest.raises(ModelError, match="pickle") as caught:
+        load_model(path)
+    assert str(path) in str(caught.value)
+    assert not marker.exists()
+
+
+def test_a_truncated_file_is_refused(tmp_path):
+    data = default_model_path().read_bytes()
+    path = tmp_path / "cut.npz"
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ModelError, match=r"cut\.npz"):
+        load_model(path)
+
+
+def test_a_corrupted_array_fails_the_checksum(tmp_path):
+    with np.load(default_model_path(), allow_pickle=False) as archive:
+        arrays = {name: archive[name] for name in archive.files}
+    metadata = json.loads(bytes(arrays.pop(METADATA_KEY)))
+    arrays["intercepts"] = arrays["intercepts"] + 1.0
+    path = write_model(tmp_path / "tampered.npz", arrays, metadata)
+    with pytest.raises(ModelError, match="checksum"):
+        load_model(path)
+
+
+def test_a_model_from_an_incompatible_version_says_so(tmp_path):
+    with np.load(default_model_path(), allow_pickle=False) as archive:
+        arrays = {name: archive[name] for name in archive.files}
+    metadata = json.loads(bytes(arrays.pop(METADATA_KEY)))
+    metadata.update(format_version=99, package_version="9.0.0")
+    path = write_model(tmp_path / "future.npz", arrays, metadata)
+    with pytest.raises(ModelError, match=r"written by lmclassify 9\.0\.0 .*Retrain"):
+        load_model(path)
+
+
+def test_wrong_kind_of_file_and_missing_file(tmp_path):
+    text_file = tmp_path / "notes.npz"
+    text_file.write_text("not a model")
+    with pytest.raises(ModelError, match="not an lmclassify model"):
+        load_model(text_file)
+    np.savez(tmp_path / "other.npz", a=np.arange(3))
+    with pytest.raises(ModelError, match="no 'metadata' entry"):
+        load_model(tmp_path / "other.npz")
+    with pytest.raises(ModelError, match="no such model file"):
+        load_model(tmp_path / "absent.npz")
+
+
+def test_a_copied_model_loads_from_any_path(tmp_path):
+    copy = shutil.copy(default_model_path(), tmp_path / "mine.npz")
+    assert load_model(copy).classify("Budget for two new hires.").label == "management"
+
+
+# ------------------------------------------------------------------------------------ any text at all
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(min_size=1, max_size=400).filter(str.strip))
+def test_any_string_gives_a_valid_deterministic_prediction(model, text):
+    first, second = model.classify(text), model.classify(text)
+    assert first == second
+    assert first.label in LABELS and math.isclose(sum(first.scores.values()), 1.0, abs_tol=1e-9)
+    assert all(0.0 <= value <= 1.0 for value in first.scores.values())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "👩‍⚕️ 🚑 Budget 💷 approved ✅",
+        "ميزانية الربع الأول",
+        "שלום\u200f team",
+        "Plan\x00the\x00budget",
+        "\x1b[31mred",
+        "a\u0301\u0302\u0303",
+        "\ud800 lone surrogate",
+        "\U0001f600" * 1000,
+        "ǅ ß İ ﬁ Σ",
+    ],
+)
+def test_unusual_unicode_is_classified(model, text):
+    prediction = model.classify(text)
+    assert prediction.label in LABELS and math.isclose(sum(prediction.scores.values()), 1.0)
+
+
+def test_a_one_megabyte_text_is_classified_in_linear_time(model):
+    sentence = "We will cut overtime costs and inspire every ward to own the change. "
+    small, large = sentence * 1500, sentence * 15000  # ~0.1 MB and ~1 MB
+    timings = []
+    for text in (small, large):
+        started = time.perf_counter()
+        prediction = model.classify(text)
+        timings.append(time.perf_counter() - started)
+        assert prediction.label in LABELS
+    assert len(large.encode()) >= 1_000_000
+    assert timings[1] / timings[0] < 30  # ten times the text; quadratic behaviour would give ~100

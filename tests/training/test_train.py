@@ -1,0 +1,155 @@
+"""Retraining: validation first, reproducible fits, metrics, and files that are never left half-written."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from lmclassify import LABELS, load_model
+from lmclassify.features.config import FeatureConfig
+from lmclassify.io.atomic import sha256_of
+from lmclassify.training.train import DEFAULT_CONFIG, TrainingConfig, candidate_configs, cross_validate
+
+
+def test_training_writes_model_metadata_and_reference(small_model_dir, small_corpus_csv):
+    for suffix in (".npz", ".json", ".joblib"):
+        assert (small_model_dir / f"default{suffix}").is_file()
+    metadata = json.loads((small_model_dir / "default.json").read_text())
+    assert metadata["corpus"]["sha256"] == sha256_of(small_corpus_csv)
+    assert metadata["labels"] == list(LABELS)
+    assert metadata["hyperparameters"] == DEFAULT_CONFIG.to_dict() | {
+        "features": {**DEFAULT_CONFIG.features.to_dict(), "word_ngrams": [1, 2], "char_ngrams": [2, 5]}
+    }
+    for key in ("sklearn_version", "numpy_version", "package_version", "created", "seed"):
+        assert metadata[key] is not None
+    test = metadata["metrics"]["test"]
+    assert set(test["per_class"]) == set(LABELS) and len(test["confusion_matrix"]) == 3
+    assert 0 <= test["macro_f1"] <= 1 and 0 <= test["ece"] <= 1
+    assert metadata["compiled_max_difference"] <= 1e-9
+    model = load_model(small_model_dir / "default.npz")
+    assert model.metadata["metrics"] == metadata["metrics"]
+
+
+def test_same_data_and_seed_give_identical_predictions(tmp_path, small_corpus_csv, small_model_dir, corpus):
+    from lmclassify.cli.train import main
+
+    assert main(["--data", str(small_corpus_csv), "--out", str(tmp_path), "--no-search", "--seed", "1"]) == 0
+    texts = corpus["text"].tolist()[:300]
+    first = load_model(small_model_dir / "default.npz").predict_proba(texts)
+    second = load_model(tmp_path / "default.npz").predict_proba(texts)
+    assert np.array_equal(first, second)
+
+
+def test_cross_validation_compares_candidates_on_the_train_split(small_corpus_csv):
+    import pandas as pd
+
+    train = pd.read_csv(small_corpus_csv)
+    train = train[train["split"] == "train"]
+    configs = [TrainingConfig(features=FeatureConfig(word_ngrams=(1, 1), char_ngrams=None), C=c) for c in (1.0, 10.0)]
+    results = cross_validate(train, configs, seed=0, folds=3, jobs=1)
+    assert [r["config"] for r in results] == [c.describe() for c in configs]
+    assert all(0 < r["macro_f1"] <= 1 for r in results)
+    assert len(candidate_configs()) == 6 and DEFAULT_CONFIG in candidate_configs()
+
+
+def _run_train(*args):
+    return subprocess.run([sys.executable, "-m", "lmclassify.train", *args], capture_output=True, text=True)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("text,category\nx,y\n", "missing column(s) label"),
+        ("text,label\nhello,boss\n", "unknown label(s) ['boss']"),
+        ("", "the file is empty"),
+        ("text,label\n" + "Plan it.,management\n" * 1 + " ,neither\n", "empty text in row 2"),
+        ("id,text,label\n7,Plan it.,management\n7,Lead it.,leadership\n", "duplicate id(s) ['7'] in rows 1, 2"),
+        ("text,label\n" + "".join(f"Plan step {i}.,management\n" for i in range(20)), "too few examples of leadership"),
+        (b"text,label\nCaf\xe9 plan,management\n", "not UTF-8"),
+    ],
+)
+def test_bad_data_stops_cleanly_and_leaves_the_model_untouched(tmp_path, small_model_dir, content, message):
+    out = tmp_path / "models"
+    out.mkdir()
+    for suffix in (".npz", ".json", ".joblib"):
+        (out / f"default{suffix}").write_bytes((small_model_dir / f"default{suffix}").read_bytes())
+    before = {path.name: path.read_bytes() for path in out.iterdir()}
+    data = tmp_path / "bad.csv"
+    data.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    result = _run_train("--data", str(data), "--out", str(out))
+    assert result.returncode == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert {path.name: path.read_bytes() for path in out.iterdir()} == before
+
+
+@pytest.mark.slow
+def test_a_killed_training_run_leaves_a_loadable_model(tmp_path, small_model_dir, small_corpus_csv):
+    out = tmp_path / "models"
+    out.mkdir()
+    (out / "default.npz").write_bytes((small_model_dir / "default.npz").read_bytes())
+    for delay in (0.5, 1.5, 3.0):
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "lmclassify.train",
+                "--data",
+                str(small_corpus_csv),
+                "--out",
+                str(out),
+                "--no-search",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        assert load_model(out / "default.npz").classify("Agree next year's budget.").label in LABELS
+
+
+@pytest.mark.slow
+def test_whole_documents_train_calibrate_and_are_measured(tmp_path, small_corpus_csv, small_documents_dir):
+    from lmclassify.cli.train import main
+    from lmclassify.corpus.load import load_documents
+
+    out = tmp_path / "model"
+    args = ["--data", str(small_corpus_csv), "--documents", str(small_documents_dir), "--out", str(out)]
+    assert main([*args, "--no-search"]) == 0
+    metadata = json.loads((out / "default.json").read_text())
+    documents = load_documents(small_documents_dir)
+    assert metadata["documents"]["train_units"] == len(documents.split("train").units)
+    assert metadata["documents"]["test_documents"] == len(documents.split("test"))
+    assert "heading" in metadata["kind_offsets"]
+    assert set(metadata["kind_offsets"]["heading"]) == set(LABELS)
+    assert abs(sum(metadata["kind_offsets"]["heading"].values())) < 1e-5
+    figures = metadata["metrics"]["test_documents"]
+    assert figures["documents"] == len(documents.split("test"))
+    assert figures["units"]["n"] == figures["end_to_end"]["n"] == len(documents.split("test").units)
+    assert 0 < figures["segmentation"]["exact_span"] <= 1
+    model = load_model(out / "default.npz")
+    assert set(model.kind_offsets) == set(metadata["kind_offsets"])
+
+
+def test_with_documents_groups_units_by_document(small_documents_dir, corpus):
+    from lmclassify.corpus.load import load_documents
+    from lmclassify.training.data import with_documents
+
+    documents = load_documents(small_documents_dir)
+    singles = corpus.head(50)
+    frame = with_documents(singles, documents)
+    assert len(frame) == 50 + len(documents.units)
+    assert frame["group"].iloc[:50].nunique() == 50
+    assert set(frame["group"].iloc[50:]) == set(documents.documents.index)
+    assert (frame["kind"].iloc[:50] == "").all() and set(frame["kind"].iloc[50:]) <= {
+        "heading",
+        "lead_in",
+        "list_item",
+        "sentence",
+    }
