@@ -11,7 +11,7 @@ bundled corpus and loaded with joblib. Measured for both:
 - single-call latency: one sentence per call, median and 99th percentile;
 - cold start: a new process that imports the library, loads the model and classifies one sentence: wall time and
   peak resident memory (``ru_maxrss``);
-- model size on disk and training time (lmclassify: ``python -m lmclassify.training.train --no-search``, which fits,
+- model size on disk and training time (lmclassify: ``lmclassify train --no-search``, which fits,
   calibrates, compiles and evaluates; the pipeline: ``fit``).
 
 It also times lmclassify's batch path on one thread and on worker processes, the alternatives to threads.
@@ -82,13 +82,13 @@ def machine() -> dict[str, Any]:
     import sklearn
 
     import lmclassify
-    from lmclassify import runtime
     from lmclassify.evaluation.machine import cpu_model
+    from lmclassify.runtime import scorer as runtime
 
     return {
         "cpu": cpu_model(),
         "cores": os.cpu_count(),
-        "usable_cores": runtime._usable_cores(),
+        "usable_cores": runtime.usable_cores(),
         "platform": platform.platform(),
         "python": platform.python_version(),
         "numpy": np.__version__,
@@ -178,7 +178,7 @@ def cold_start(code: str, repeats: int) -> dict[str, Any]:
 
 
 def _single_threaded_worker() -> None:
-    from lmclassify import runtime
+    from lmclassify.runtime import scorer as runtime
 
     runtime.PARALLEL_MIN_TEXTS = sys.maxsize  # each worker process scores on one thread
 
@@ -193,9 +193,9 @@ def parallel_strategies(model, sentences: list[str], repeats: int) -> dict[str, 
     """lmclassify's batch rate on one thread, on threads (what classify does) and on worker processes."""
     from concurrent.futures import ProcessPoolExecutor
 
-    from lmclassify import runtime
+    from lmclassify.runtime import scorer as runtime
 
-    cores = runtime._usable_cores()
+    cores = runtime.usable_cores()
     saved = runtime.PARALLEL_MIN_TEXTS
     runtime.PARALLEL_MIN_TEXTS = sys.maxsize
     try:
@@ -228,11 +228,11 @@ def parallel_strategies(model, sentences: list[str], repeats: int) -> dict[str, 
 def training_times(data: Path, out: Path) -> dict[str, float]:
     """Seconds to train lmclassify's default configuration and the pipeline on ``data``'s train split."""
     from lmclassify.corpus.load import read_labelled_csv
-    from lmclassify.training.train import split_train_test
+    from lmclassify.training.data import split_train_test
 
     started = time.perf_counter()
     trained = subprocess.run(
-        [sys.executable, "-m", "lmclassify.training.train", "--data", str(data), "--out", str(out), "--no-search"],
+        [sys.executable, "-m", "lmclassify.train", "--data", str(data), "--out", str(out), "--no-search"],
         capture_output=True,
         text=True,
     )

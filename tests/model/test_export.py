@@ -44,7 +44,9 @@ def _load(monkeypatch, pure_python: bool) -> Classifier:
     return model
 
 
-@pytest.mark.parametrize("pure_python", [False, True], ids=["extension", "pure-python"])
+@pytest.mark.parametrize(
+    "pure_python", [False, pytest.param(True, marks=pytest.mark.slow)], ids=["extension", "pure-python"]
+)
 def test_bundled_model_matches_its_scikit_learn_reference_on_every_corpus_sentence(
     corpus, reference, monkeypatch, pure_python
 ):
@@ -53,7 +55,9 @@ def test_bundled_model_matches_its_scikit_learn_reference_on_every_corpus_senten
     assert max_difference(reference, compiled, texts) <= 1e-9
 
 
-@pytest.mark.parametrize("pure_python", [False, True], ids=["extension", "pure-python"])
+@pytest.mark.parametrize(
+    "pure_python", [False, pytest.param(True, marks=pytest.mark.slow)], ids=["extension", "pure-python"]
+)
 def test_single_batch_and_threaded_predictions_match_the_reference(corpus, reference, monkeypatch, pure_python):
     model = _load(monkeypatch, pure_python)
     texts = corpus["text"].tolist()
@@ -65,7 +69,7 @@ def test_single_batch_and_threaded_predictions_match_the_reference(corpus, refer
     single = [model.classify(text) for text in texts]
     monkeypatch.setattr(runtime, "PARALLEL_MIN_TEXTS", 1000)
     monkeypatch.setattr(runtime, "CHUNK", 256)
-    monkeypatch.setattr(runtime, "_usable_cores", lambda: 2)
+    monkeypatch.setattr(runtime, "usable_cores", lambda: 2)
     threaded = model.classify(texts)
     for predictions in (batch, single, threaded):
         scores = np.array([[p.scores[label] for label in model.labels] for p in predictions])

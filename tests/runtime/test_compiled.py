@@ -6,18 +6,14 @@ import dataclasses
 import json
 import math
 import pickle
-import shutil
 import time
-import warnings
 
 import numpy as np
-import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lmclassify import LABELS, ModelError, Prediction, load_model
-from lmclassify.model.format import METADATA_KEY, write_model
+from lmclassify import LABELS, Prediction, load_model
 from lmclassify.resources import default_model_path
 
 
@@ -92,41 +88,6 @@ def test_blank_text_raises_value_error(model, blank):
         model.classify(blank)
 
 
-def test_classify_frame_adds_columns_keeps_index_and_does_not_modify_input(model):
-    frame = pd.DataFrame({"id": [7, 8], "body": ["Cut unit costs by 5% this year.", "A bird sang."]}, index=[10, 20])
-    before = frame.copy()
-    out = model.classify_frame(frame, column="body")
-    pd.testing.assert_frame_equal(frame, before)
-    assert list(out.index) == [10, 20]
-    assert list(out.columns) == [
-        "id",
-        "body",
-        "label",
-        "confidence",
-        *[f"p_{label}" for label in LABELS],
-        "function",
-        "function_confidence",
-    ]
-    expected = model.classify(frame["body"].tolist())
-    assert out["label"].tolist() == [p.label for p in expected]
-    assert np.allclose(out[[f"p_{label}" for label in LABELS]].sum(axis=1), 1.0)
-
-
-def test_classify_frame_never_raises_on_missing_cells_and_warns_once(model):
-    frame = pd.DataFrame({"text": ["Plan the rota.", None, float("nan"), "", "  ", 42, "Inspire people."]})
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        out = model.classify_frame(frame)
-    assert len(caught) == 1 and "5 row(s)" in str(caught[0].message)
-    assert out["label"].isna().tolist() == [False, True, True, True, True, True, False]
-    assert out.loc[1:5, "p_management"].isna().all()
-
-
-def test_classify_frame_names_a_missing_column(model):
-    with pytest.raises(KeyError, match="'content' not found"):
-        model.classify_frame(pd.DataFrame({"text": ["x"]}), column="content")
-
-
 def test_predict_proba_matches_classify(model):
     texts = ["Set the budget.", "Build trust."]
     probabilities = model.predict_proba(texts)
@@ -149,71 +110,6 @@ def test_metadata_describes_the_model(model):
         assert key in metadata
     metadata["labels"] = ["changed"]
     assert model.metadata["labels"] == list(LABELS)
-
-
-# ------------------------------------------------------------------------------------------ model files
-class _Exploit:
-    def __reduce__(self):
-        import os
-
-        return (os.system, ("touch /tmp/lmclassify-pwned",))
-
-
-@pytest.mark.parametrize("suffix", [".npz", ".joblib", ".pkl", ""])
-def test_a_pickle_is_refused_and_never_executed(tmp_path, suffix):
-    marker = tmp_path / "pwned"
-    payload = pickle.dumps(_Exploit()).replace(b"/tmp/lmclassify-pwned", str(marker).encode())
-    path = tmp_path / f"model{suffix}"
-    path.write_bytes(payload)
-    with pytest.raises(ModelError, match="pickle") as caught:
-        load_model(path)
-    assert str(path) in str(caught.value)
-    assert not marker.exists()
-
-
-def test_a_truncated_file_is_refused(tmp_path):
-    data = default_model_path().read_bytes()
-    path = tmp_path / "cut.npz"
-    path.write_bytes(data[: len(data) // 2])
-    with pytest.raises(ModelError, match=r"cut\.npz"):
-        load_model(path)
-
-
-def test_a_corrupted_array_fails_the_checksum(tmp_path):
-    with np.load(default_model_path(), allow_pickle=False) as archive:
-        arrays = {name: archive[name] for name in archive.files}
-    metadata = json.loads(bytes(arrays.pop(METADATA_KEY)))
-    arrays["intercepts"] = arrays["intercepts"] + 1.0
-    path = write_model(tmp_path / "tampered.npz", arrays, metadata)
-    with pytest.raises(ModelError, match="checksum"):
-        load_model(path)
-
-
-def test_a_model_from_an_incompatible_version_says_so(tmp_path):
-    with np.load(default_model_path(), allow_pickle=False) as archive:
-        arrays = {name: archive[name] for name in archive.files}
-    metadata = json.loads(bytes(arrays.pop(METADATA_KEY)))
-    metadata.update(format_version=99, package_version="9.0.0")
-    path = write_model(tmp_path / "future.npz", arrays, metadata)
-    with pytest.raises(ModelError, match=r"written by lmclassify 9\.0\.0 .*Retrain"):
-        load_model(path)
-
-
-def test_wrong_kind_of_file_and_missing_file(tmp_path):
-    text_file = tmp_path / "notes.npz"
-    text_file.write_text("not a model")
-    with pytest.raises(ModelError, match="not an lmclassify model"):
-        load_model(text_file)
-    np.savez(tmp_path / "other.npz", a=np.arange(3))
-    with pytest.raises(ModelError, match="no 'metadata' entry"):
-        load_model(tmp_path / "other.npz")
-    with pytest.raises(ModelError, match="no such model file"):
-        load_model(tmp_path / "absent.npz")
-
-
-def test_a_copied_model_loads_from_any_path(tmp_path):
-    copy = shutil.copy(default_model_path(), tmp_path / "mine.npz")
-    assert load_model(copy).classify("Budget for two new hires.").label == "management"
 
 
 # ------------------------------------------------------------------------------------ any text at all

@@ -13,18 +13,20 @@ from lmclassify.errors import CorpusError
 COMMAND = "lmclassify markup"
 
 
-def main(argv: list[str] | None = None, prog: str = COMMAND) -> int:
-    """``lmclassify markup check FILE...`` or ``lmclassify markup build SOURCE_DIR [--out DIR]``."""
-    parser = argparse.ArgumentParser(
-        prog=prog, description="Check or build labelled documents written in the .lmd markup."
-    )
+def build_parser(prog: str = COMMAND) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog, description="Check or build labelled documents written in .lmd markup.")
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("check", help="parse marked-up documents and report problems")
     check.add_argument("files", nargs="+", type=Path)
     build = commands.add_parser("build", help="turn a folder of .lmd files into the corpus's document files")
     build.add_argument("source", type=Path)
     build.add_argument("--out", type=Path, default=Path("data/documents"))
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None, prog: str = COMMAND) -> int:
+    """``lmclassify markup check FILE...`` or ``lmclassify markup build SOURCE_DIR [--out DIR]``."""
+    args = build_parser(prog).parse_args(argv)
     try:
         if args.command == "check":
             total = 0

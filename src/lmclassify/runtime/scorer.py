@@ -188,7 +188,8 @@ def extension_scorer(parts: ModelParts) -> Any:
     return _fastscore.Scorer(specs, parts.idf, parts.weights, parts.intercepts, heads)
 
 
-def _usable_cores() -> int:
+def usable_cores() -> int:
+    """How many CPU cores this process may run on."""
     try:
         return len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
@@ -199,7 +200,7 @@ def fill(scorer: Scorer, texts: list[str], table: np.ndarray, threaded: bool) ->
     """Fill ``table`` with the probabilities of ``texts``, yielding each finished ``(start, stop)`` row range in
     order, so that the caller can use finished rows while later ones are scored. With ``threaded`` (the C scorer,
     which releases the GIL), batches of :data:`PARALLEL_MIN_TEXTS` or more are scored by one thread per core."""
-    cores = _usable_cores()
+    cores = usable_cores()
     if not threaded or len(texts) < PARALLEL_MIN_TEXTS or cores < 2:
         step = CHUNK if not threaded else max(len(texts), 1)
         for start in range(0, len(texts), step):

@@ -179,7 +179,7 @@ def test_batch_single_and_threaded_scoring_give_identical_predictions(corpus, mo
     assert serial == [model.classify(text) for text in texts]
     monkeypatch.setattr(runtime, "PARALLEL_MIN_TEXTS", 100)
     monkeypatch.setattr(runtime, "CHUNK", 64)
-    monkeypatch.setattr(runtime, "_usable_cores", lambda: 3)
+    monkeypatch.setattr(runtime, "usable_cores", lambda: 3)
     assert model.classify(texts) == serial
 
 

@@ -2,7 +2,8 @@
 
 from conftest import REPO
 
-from lmclassify.corpus.datasheet import datasheet_tables, main
+from lmclassify.cli.datasheet import main
+from lmclassify.corpus.datasheet import datasheet_tables
 from lmclassify.corpus.load import load_challenge_set, load_corpus, load_documents
 
 

@@ -1,0 +1,52 @@
+"""classify_frame: result columns added, index kept, input untouched, bad cells never raise."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lmclassify import LABELS, load_model
+from lmclassify.resources import default_model_path
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_model(default_model_path())
+
+
+def test_classify_frame_adds_columns_keeps_index_and_does_not_modify_input(model):
+    frame = pd.DataFrame({"id": [7, 8], "body": ["Cut unit costs by 5% this year.", "A bird sang."]}, index=[10, 20])
+    before = frame.copy()
+    out = model.classify_frame(frame, column="body")
+    pd.testing.assert_frame_equal(frame, before)
+    assert list(out.index) == [10, 20]
+    assert list(out.columns) == [
+        "id",
+        "body",
+        "label",
+        "confidence",
+        *[f"p_{label}" for label in LABELS],
+        "function",
+        "function_confidence",
+    ]
+    expected = model.classify(frame["body"].tolist())
+    assert out["label"].tolist() == [p.label for p in expected]
+    assert np.allclose(out[[f"p_{label}" for label in LABELS]].sum(axis=1), 1.0)
+
+
+def test_classify_frame_never_raises_on_missing_cells_and_warns_once(model):
+    frame = pd.DataFrame({"text": ["Plan the rota.", None, float("nan"), "", "  ", 42, "Inspire people."]})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = model.classify_frame(frame)
+    assert len(caught) == 1 and "5 row(s)" in str(caught[0].message)
+    assert out["label"].isna().tolist() == [False, True, True, True, True, True, False]
+    assert out.loc[1:5, "p_management"].isna().all()
+
+
+def test_classify_frame_names_a_missing_column(model):
+    with pytest.raises(KeyError, match="'content' not found"):
+        model.classify_frame(pd.DataFrame({"text": ["x"]}), column="content")
