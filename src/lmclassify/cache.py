@@ -47,7 +47,8 @@ def cached_model(path: str | os.PathLike[str] | None = None) -> Classifier:
 
 def default_model() -> Classifier:
     """The bundled default model (loaded on first use, checked against its recorded SHA-256, then shared)."""
-    return cached_model(None)
+    model = _models.get(None)  # the common case, without cached_model's checks: every module-level call comes here
+    return model if model is not None else cached_model(None)
 
 
 def load_counts() -> dict[str | None, int]:

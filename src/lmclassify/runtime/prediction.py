@@ -44,17 +44,20 @@ class Prediction:
         scores: dict[str, float],
         function: str | None,
         function_confidence: float | None,
+        _new: Any = object.__new__,
+        _proxy: Any = MappingProxyType,
     ) -> Prediction:
-        """Build a prediction from values the runtime made itself: no copying or checks (about twice as fast).
+        """Build a prediction from values the runtime made itself: no copying or checks (about twice as fast;
+        ``_new`` and ``_proxy`` are bound once, as defaults, to save two lookups per call).
 
         >>> Prediction.trusted("neither", 1.0, {"neither": 1.0}, None, None).label
         'neither'
         """
-        prediction = object.__new__(cls)
+        prediction: Prediction = _new(cls)
         prediction.__dict__.update(
             label=label,
             confidence=confidence,
-            scores=MappingProxyType(scores),
+            scores=_proxy(scores),
             function=function,
             function_confidence=function_confidence,
         )
