@@ -81,12 +81,77 @@ def write_model(path: str | Path, arrays: Mapping[str, np.ndarray], metadata: Ma
     return write_atomically(path, lambda handle: handle.write(buffer.getvalue()))
 
 
+#: Limits a model file must keep to; anything beyond them is refused before it is read into memory.
+MAX_ARRAY_BYTES = 1 << 30  # one array, uncompressed
+MAX_TOTAL_BYTES = 2 << 30  # all arrays together, uncompressed
+MAX_METADATA_BYTES = 16 << 20
+MAX_ARRAYS = 4096
+#: The dtype kind each array must have ("u1": 1-D uint8 bytes, "f": floating point, "i": integer).
+_ARRAY_KINDS = {"metadata": "u1", "weights": "f", "intercepts": "f"}
+_BLOCK_ARRAY_KINDS = {"terms": "u1", "idf": "f", "columns": "i"}
+
+
+def _expected_kind(name: str) -> str | None:
+    if name in _ARRAY_KINDS:
+        return _ARRAY_KINDS[name]
+    prefix, _, part = name.partition("_")
+    if prefix.startswith("block") and prefix[5:].isdigit():
+        return _BLOCK_ARRAY_KINDS.get(part)
+    return None
+
+
+def _check_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> None:
+    """Refuse one ``.npy`` member by its declared sizes and header alone, before any of its data is read."""
+    name = info.filename[: -len(".npy")] if info.filename.endswith(".npy") else info.filename
+    kind = _expected_kind(name)
+    if kind is None:
+        raise ModelError(f"{path}: unexpected entry {info.filename!r} in the model archive")
+    if info.file_size > MAX_ARRAY_BYTES:
+        raise ModelError(f"{path}: entry {name!r} would take {info.file_size:,} bytes (limit {MAX_ARRAY_BYTES:,})")
+    with archive.open(info) as member:
+        try:
+            version = np.lib.format.read_magic(member)
+            reader = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+            shape, _, dtype = reader(member)
+        except (ValueError, OSError, EOFError) as error:
+            raise ModelError(f"{path}: entry {name!r} is not a numpy array ({error})") from None
+    if dtype.hasobject:
+        raise ModelError(f"{path}: entry {name!r} holds Python objects, which are never loaded")
+    if kind == "u1" and (dtype != np.uint8 or len(shape) != 1):
+        raise ModelError(f"{path}: entry {name!r} must be a 1-D uint8 array, not {dtype} of shape {shape}")
+    if kind in ("f", "i") and dtype.kind != kind:
+        raise ModelError(f"{path}: entry {name!r} must hold {'floats' if kind == 'f' else 'integers'}, not {dtype}")
+    if int(np.prod(shape, dtype=object)) * dtype.itemsize > info.file_size:
+        raise ModelError(f"{path}: entry {name!r} declares shape {shape}, more than the entry holds")
+    if name == "metadata" and info.file_size > MAX_METADATA_BYTES:
+        raise ModelError(f"{path}: the metadata takes {info.file_size:,} bytes (limit {MAX_METADATA_BYTES:,})")
+
+
+def _check_archive(path: Path) -> None:
+    """Refuse an archive whose entries are too many, too large, or not the arrays a model holds."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            if f"{METADATA_KEY}.npy" not in {info.filename for info in members}:
+                raise ModelError(f"{path}: not an lmclassify model: the archive has no {METADATA_KEY!r} entry")
+            if len(members) > MAX_ARRAYS:
+                raise ModelError(f"{path}: the archive has {len(members):,} entries (limit {MAX_ARRAYS:,})")
+            total = sum(info.file_size for info in members)
+            if total > MAX_TOTAL_BYTES:
+                raise ModelError(f"{path}: the arrays would take {total:,} bytes (limit {MAX_TOTAL_BYTES:,})")
+            for info in members:
+                _check_member(archive, info, path)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as error:
+        raise ModelError(f"{path}: the model file is truncated or corrupted ({error}); retrain or reinstall") from None
+
+
 def _read_archive(path: Path) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     with open(path, "rb") as handle:
         head = handle.read(4)
     if head != b"PK\x03\x04":
         kind = "a pickle/joblib file, which can run code when loaded" if head[:1] == b"\x80" else "not a zip archive"
         raise ModelError(f"{path}: not an lmclassify model (.npz): the file is {kind}; it was not loaded")
+    _check_archive(path)
     try:
         with np.load(path, allow_pickle=False) as archive:
             arrays = {name: archive[name] for name in archive.files}
@@ -95,9 +160,9 @@ def _read_archive(path: Path) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     if METADATA_KEY not in arrays:
         raise ModelError(f"{path}: not an lmclassify model: the archive has no {METADATA_KEY!r} entry")
     try:
-        metadata = json.loads(bytes(arrays.pop(METADATA_KEY)).decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ModelError(f"{path}: the model's metadata is unreadable ({error})") from None
+        metadata = json.loads(arrays.pop(METADATA_KEY).tobytes().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+        raise ModelError(f"{path}: the model's metadata is unreadable ({type(error).__name__}: {error})") from None
     if not isinstance(metadata, dict):
         raise ModelError(f"{path}: the model's metadata is not a JSON object")
     return arrays, metadata

@@ -410,7 +410,14 @@ typedef struct {
     Py_ssize_t *head_start, *head_stop;
     double *head_temperature;
     Scratch *shared; /* used only while the GIL is held */
+    int ready;       /* set once __init__ has succeeded: a Scorer whose __init__ failed refuses to score */
 } Scorer;
+
+static int check_ready(const Scorer *self) {
+    if (self->ready) return 0;
+    PyErr_SetString(PyExc_RuntimeError, "this Scorer was not initialised successfully and cannot score");
+    return -1;
+}
 
 /* Grams waiting to be looked up: their slots are prefetched when they are queued, so that the lookups of many
  * grams wait on memory at the same time rather than one after the other. */
@@ -912,6 +919,7 @@ static int Scorer_init(Scorer *self, PyObject *args, PyObject *kwargs) {
     }
     Py_DECREF(head_list);
     result = 0;
+    self->ready = 1;
 done:
     Py_DECREF(block_list);
     return result;
@@ -926,6 +934,7 @@ PyDoc_STRVAR(probabilities_doc,
              "probabilities(text, /)\n--\n\nEvery head's class probabilities for one str, as a tuple of floats.");
 
 static PyObject *Scorer_probabilities(Scorer *self, PyObject *text) {
+    if (check_ready(self) < 0) return NULL;
     int lower_ascii;
     PyObject *prepared = prepared_text(text, -1, &lower_ascii);
     if (!prepared) return NULL;
@@ -975,6 +984,7 @@ PyDoc_STRVAR(score_into_doc,
 static PyObject *Scorer_score_into(Scorer *self, PyObject *args) {
     PyObject *texts, *out_object;
     Py_ssize_t start, stop;
+    if (check_ready(self) < 0) return NULL;
     if (!PyArg_ParseTuple(args, "O!nnO:score_into", &PyList_Type, &texts, &start, &stop, &out_object)) return NULL;
     Py_ssize_t size = PyList_GET_SIZE(texts);
     if (start < 0 || stop > size || stop < start) {

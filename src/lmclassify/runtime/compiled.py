@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
-from lmclassify.errors import TextTypeError
+from lmclassify.errors import ModelError, TextTypeError
 from lmclassify.model.format import ModelFile
-from lmclassify.runtime.parts import CompiledBlock, Head, ModelParts
+from lmclassify.runtime.parts import MODEL_FAULTS, CompiledBlock, Head, ModelParts
 from lmclassify.runtime.prediction import Prediction, check_text
 from lmclassify.runtime.scorer import (
     CHUNK,
@@ -66,7 +66,10 @@ class CompiledClassifier:
         self.labels: tuple[str, ...] = self.parts.labels
         self.kind_offsets: Mapping[str, np.ndarray] = self.parts.kind_offsets
         self._python = PythonScorer(self.parts)
-        self._c = extension_scorer(self.parts)
+        try:
+            self._c = extension_scorer(self.parts)
+        except MODEL_FAULTS as error:
+            raise ModelError(f"{source}: the C scorer refused the model ({error}); retrain it") from None
         self._label_columns = self.parts.label_columns
         function_heads = self.parts.function_heads
         self._function_heads = {label: (h.classes, h.start, h.stop) for label, h in function_heads.items()}

@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -20,6 +22,9 @@ from lmclassify.errors import ModelError
 from lmclassify.features.analyzer import Analyzer
 from lmclassify.features.blocks import BlockKind, analyzer_of, kind_of
 from lmclassify.model.format import ModelFile
+
+#: What a malformed model can raise while it is taken apart; each becomes a ModelError naming the file.
+MODEL_FAULTS = (KeyError, IndexError, TypeError, ValueError, AttributeError, RecursionError, OverflowError, re.error)
 
 
 @dataclass(frozen=True, eq=False)
@@ -117,11 +122,30 @@ class ModelParts:
     def from_file(cls, model: ModelFile) -> ModelParts:
         """Check and assemble the parts; :class:`ModelError` names the file and the first problem."""
         try:
-            return cls._assemble(model.arrays, model.metadata, model.source)
+            parts = cls._assemble(model.arrays, model.metadata, model.source)
         except ModelError:
             raise
-        except (KeyError, IndexError, TypeError, ValueError) as error:
+        except MODEL_FAULTS as error:
             raise ModelError(f"{model.source}: the model is incomplete or invalid ({error!r}); retrain it") from None
+        parts.check_values(model.source)
+        return parts
+
+    def check_values(self, source: str) -> None:
+        """Refuse values no trained model has: non-finite numbers, temperatures that are not positive, labels
+        that repeat or that the label head does not have."""
+        for name, values in (("weights", self.weights), ("intercepts", self.intercepts), ("idf", self.idf)):
+            if not np.all(np.isfinite(values)):
+                raise ModelError(f"{source}: the model's {name} include values that are not finite numbers")
+        for block in self.blocks:
+            if not math.isfinite(block.weight) or block.weight < 0:
+                raise ModelError(f"{source}: block {block.name!r} has weight {block.weight}, not a finite number >= 0")
+        for name, head in self.heads.items():
+            if not math.isfinite(head.temperature) or head.temperature <= 0:
+                raise ModelError(f"{source}: head {name!r} has temperature {head.temperature}, not a number > 0")
+            if len(set(head.classes)) != len(head.classes):
+                raise ModelError(f"{source}: head {name!r} names a class twice: {list(head.classes)}")
+        if len(set(self.labels)) != len(self.labels) or set(self.labels) != set(self.heads["label"].classes):
+            raise ModelError(f"{source}: the labels {list(self.labels)} do not match the label head's classes")
 
     @classmethod
     def _assemble(cls, arrays: Mapping[str, np.ndarray], metadata: Mapping[str, Any], source: str) -> ModelParts:
@@ -129,7 +153,7 @@ class ModelParts:
         idf_parts = []
         offset = 0
         for index, spec in enumerate(metadata["blocks"]):
-            terms = bytes(arrays[f"block{index}_terms"]).decode("utf-8")
+            terms = np.asarray(arrays[f"block{index}_terms"], dtype=np.uint8).reshape(-1).tobytes().decode("utf-8")
             n_terms = terms.count("\n") + 1
             idf = np.asarray(arrays[f"block{index}_idf"], dtype=np.float64)
             columns = np.ascontiguousarray(arrays.get(f"block{index}_columns", np.arange(n_terms)), dtype=np.int64)
@@ -165,8 +189,8 @@ class ModelParts:
                 raise ModelError(f"{source}: head {name!r} has {len(classes)} classes but columns {start}:{stop}")
             heads[name] = Head(classes, start, stop, float(head.get("temperature", 1.0)))
         labels = tuple(str(label) for label in metadata["labels"])
-        if "label" not in heads or sorted(heads["label"].classes) != sorted(labels):
-            raise ModelError(f"{source}: the label head's classes do not match the labels {labels}")
+        if "label" not in heads:
+            raise ModelError(f"{source}: the model has no label head")
         return cls(
             blocks=tuple(blocks),
             heads=heads,
