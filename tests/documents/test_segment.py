@@ -195,3 +195,33 @@ def test_a_long_or_punctuated_line_alone_is_a_sentence_not_a_heading():
     assert split_sentences("Thanks for reading.")[0].kind == "sentence"
     long_line = "We keep every ward staffed to the agreed level and review the rota with the team each week"
     assert split_sentences(long_line)[0].kind == "sentence"
+
+
+# ----------------------------------------------------------------------------------------- linear on any input
+PATHOLOGICAL = st.text(alphabet=st.sampled_from(list(".!?…-—:;, \n\t\"')aA1#*")), min_size=1, max_size=3)
+
+
+def _seconds(document: str) -> float:
+    import time
+
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        split_sentences(document)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+@settings(max_examples=40, deadline=None)
+@given(PATHOLOGICAL, st.sampled_from(["", "x", "Hi. ", "A."]), st.sampled_from(["", "x", "a", " b"]))
+def test_splitting_time_grows_linearly_with_any_repeated_pattern(pattern, prefix, suffix):
+    small = _seconds(prefix + pattern * 2_000 + suffix)
+    large = _seconds(prefix + pattern * 20_000 + suffix)
+    assert large < 40 * small + 0.05, f"{pattern!r}: {small:.4f}s for 2,000 repeats, {large:.4f}s for 20,000"
+
+
+@pytest.mark.parametrize(
+    "document", ["." * 200_000 + "x", "Hi. " + "-" * 200_000 + "a", "?!" * 100_000 + "x", "A." + " " * 200_000 + "b"]
+)
+def test_long_runs_that_once_took_minutes_are_split_at_once(document):
+    assert _seconds(document) < 2

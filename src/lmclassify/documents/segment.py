@@ -78,7 +78,9 @@ _JOINING_WORDS = _word_set(
 _LONG_LINE_WORDS = 10
 
 # ------------------------------------------------------------------------------------------ sentence-end rules
-_END = re.compile(rf"(?:\.\.\.|…|[.!?]+)[{re.escape(CLOSERS)}]*(?=\s|$)")
+# A run of [.!?] is only tried from its first character: trying every position inside a long run that does not end a
+# sentence ("....x") would cost time quadratic in the run's length, and could find nothing the run's start does not.
+_END = re.compile(rf"(?:\.\.\.|…|(?<![.!?])[.!?]+)[{re.escape(CLOSERS)}]*(?=\s|$)")
 _NEVER_END = _word_set(
     """mr mrs ms mx dr prof rev revd hon fr gen col capt cpt lt sgt cmdr adm gov sen rep supt insp messrs mme mlle
     e.g eg i.e ie cf vs v viz approx incl esp ca c.f"""
@@ -154,7 +156,8 @@ def _blocks(document: str) -> list[tuple[int, int, str]]:
     return blocks
 
 
-_NEXT_WORD = re.compile(r"\s*(\S*)")
+_LOOK_AHEAD = 40  # a longer next word is no sentence opener; reading no further keeps splitting linear in time
+_NEXT_WORD = re.compile(rf"\s*(\S{{0,{_LOOK_AHEAD + 1}}})")
 _PREVIOUS_WORD = re.compile(r"\S+$")
 _LOOK_BACK = 40  # longer words are no abbreviations; a bounded look-back keeps splitting linear in time
 
@@ -182,7 +185,10 @@ def _ends_sentence(block: str, match: re.Match[str]) -> bool:
     key = _previous_word(block, match.start()).lstrip(_OPENING_PUNCTUATION).lower()
     if not key:
         return True
-    opener = re.sub(r"\W+$", "", next_word.lstrip(_OPENING_PUNCTUATION)).lower() in _SENTENCE_OPENERS
+    opener = (
+        len(next_word) <= _LOOK_AHEAD
+        and re.sub(r"\W+$", "", next_word.lstrip(_OPENING_PUNCTUATION)).lower() in _SENTENCE_OPENERS
+    )
     if key in _NEVER_END:
         return False
     if key in _NUMBER_ABBREVIATIONS and (following.isdigit() or following == "("):
