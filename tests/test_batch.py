@@ -186,11 +186,11 @@ def test_a_failed_run_leaves_no_output_and_no_temporary_file(tmp_path, corpus_te
     real = batch.classify_texts
     calls = []
 
-    def failing_on_third_chunk(texts, model_path=None):
+    def failing_on_third_chunk(texts, model_path=None, prefix=""):
         calls.append(len(texts))
         if len(calls) == 4:  # the first call only learns the added columns
             raise MemoryError("out of memory in the middle of the file")
-        return real(texts, model_path)
+        return real(texts, model_path, prefix)
 
     monkeypatch.setattr(batch, "classify_texts", failing_on_third_chunk)
     with pytest.raises(MemoryError):
@@ -270,8 +270,20 @@ def test_a_missing_column_names_the_columns_there_are(tmp_path, capsys):
 def test_columns_that_classifying_would_overwrite_are_refused(tmp_path):
     source = tmp_path / "in.csv"
     source.write_text("text,label\nPlan the rota.,management\n")
-    with pytest.raises(DataFileError, match=r"already has column\(s\) \['label'\]"):
+    with pytest.raises(DataFileError, match=r"already has column\(s\) \['label'\].*--prefix"):
         classify_file(source, tmp_path / "out.csv")
+
+
+def test_a_prefix_adds_the_results_beside_a_gold_label(tmp_path, capsys):
+    source = tmp_path / "in.csv"
+    source.write_text("text,label\nPlan the rota.,management\nInspire the team.,leadership\n")
+    target = tmp_path / "out.csv"
+    assert main(["--input", str(source), "--output", str(target), "--prefix", "predicted_"]) == 0
+    written = pd.read_csv(target, dtype=str, keep_default_na=False)
+    assert written["label"].tolist() == ["management", "leadership"]  # the gold column, unchanged
+    assert list(written.columns[2:5]) == ["predicted_label", "predicted_confidence", "predicted_p_management"]
+    assert written["predicted_label"].tolist() == ["management", "leadership"]
+    assert "management 1, leadership 1" in capsys.readouterr().err
 
 
 def test_parquet_output_without_pyarrow_says_how_to_install_it(tmp_path, capsys, monkeypatch):

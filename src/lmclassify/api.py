@@ -35,9 +35,9 @@ def classify(texts: str | Iterable[str]) -> Prediction | list[Prediction]:
     return default_model().classify(texts)
 
 
-def classify_frame(frame: pd.DataFrame, column: str = "text") -> pd.DataFrame:
+def classify_frame(frame: pd.DataFrame, column: str = "text", *, prefix: str = "") -> pd.DataFrame:
     """Classify a DataFrame column with the default model; see :meth:`Classifier.classify_frame`."""
-    return default_model().classify_frame(frame, column=column)
+    return default_model().classify_frame(frame, column=column, prefix=prefix)
 
 
 def explain(text: str, top: int | None = 5) -> Explanation:

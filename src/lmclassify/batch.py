@@ -33,12 +33,13 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from lmclassify.cache import cached_model
-from lmclassify.errors import ArgumentError, DataFileError
+from lmclassify.errors import ArgumentError, ColumnError, DataFileError
 from lmclassify.io.atomic import write_atomically
 from lmclassify.io.formats import file_format, require_pyarrow
 from lmclassify.io.progress import ProgressBar
 from lmclassify.io.readers import Chunk, Malformed, Reader, open_reader
 from lmclassify.io.writers import open_writer
+from lmclassify.runtime.frame import check_no_clash
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -89,7 +90,7 @@ class BatchSummary:
         return "\n".join(lines)
 
 
-def classify_texts(texts: list[Any], model_path: str | None = None) -> pd.DataFrame:
+def classify_texts(texts: list[Any], model_path: str | None = None, prefix: str = "") -> pd.DataFrame:
     """The columns that ``classify_frame`` adds, for ``texts`` (index 0..n-1); ``None`` or non-text gets no label.
 
     Runs in worker processes: the model is loaded once per process (:func:`lmclassify.cache.cached_model`).
@@ -102,7 +103,7 @@ def classify_texts(texts: list[Any], model_path: str | None = None) -> pd.DataFr
     frame = pd.DataFrame({"text": pd.Series(texts, dtype=object)})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # the summary counts unlabelled rows instead
-        return cached_model(model_path).classify_frame(frame, column="text").drop(columns=["text"])
+        return cached_model(model_path).classify_frame(frame, column="text", prefix=prefix).drop(columns=["text"])
 
 
 def _load_in_worker(model_path: str | None) -> None:
@@ -136,21 +137,19 @@ def _check_columns(reader: Reader, column: str, added: list[str]) -> None:
             f"{reader.path}: no column {column!r} to classify; the file has columns {reader.columns}. "
             "Name the text column with --column"
         )
-    clashes = [name for name in reader.columns if name in added]
-    if clashes:
-        raise DataFileError(
-            f"{reader.path}: already has column(s) {clashes}, which classifying adds; rename or drop them first "
-            "so that they are not overwritten"
-        )
+    try:
+        check_no_clash(reader.columns, added, option="--prefix ")
+    except ColumnError as error:
+        raise DataFileError(f"{reader.path}: {error}") from None
 
 
 def _results(
-    chunks: Iterator[Chunk], column: str, model_path: str | None, jobs: int
+    chunks: Iterator[Chunk], column: str, model_path: str | None, jobs: int, prefix: str
 ) -> Iterator[tuple[Chunk, pd.DataFrame]]:
     """Each chunk with its added columns, in input order; with ``jobs > 1``, at most ``2 * jobs`` chunks in flight."""
     if jobs == 1:
         for chunk in chunks:
-            yield chunk, classify_texts(_texts_of(chunk, column), model_path)
+            yield chunk, classify_texts(_texts_of(chunk, column), model_path, prefix)
         return
     import multiprocessing
 
@@ -159,7 +158,7 @@ def _results(
         pending: deque[tuple[Chunk, Future[pd.DataFrame]]] = deque()
         try:
             for chunk in chunks:
-                pending.append((chunk, pool.submit(classify_texts, _texts_of(chunk, column), model_path)))
+                pending.append((chunk, pool.submit(classify_texts, _texts_of(chunk, column), model_path, prefix)))
                 if len(pending) >= 2 * jobs:
                     done, future = pending.popleft()
                     yield done, future.result()
@@ -180,12 +179,14 @@ def classify_file(
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     progress: bool | None = None,
     progress_stream: TextIO | None = None,
+    prefix: str = "",
 ) -> BatchSummary:
     """Classify the ``column`` of every row of ``input_path`` into ``output_path``; formats from the extensions.
 
     ``model`` is a compiled model file (default: the bundled model); ``jobs`` processes classify chunks of
-    ``chunk_size`` rows in parallel. A progress bar is drawn on ``progress_stream`` (default stderr) when
-    ``progress`` is true, or by default when that stream is a terminal.
+    ``chunk_size`` rows in parallel. The added columns' names start with ``prefix`` (an input column that one
+    of them would overwrite is refused, naming ``--prefix``). A progress bar is drawn on ``progress_stream``
+    (default stderr) when ``progress`` is true, or by default when that stream is a terminal.
 
     Raises :class:`DataFileError` (unsupported extension, missing input, output that is the input, missing or
     clashing column), :class:`lmclassify.ModelError`, or ``ModuleNotFoundError`` when Parquet needs pyarrow, all
@@ -199,7 +200,7 @@ def classify_file(
         raise ArgumentError(f"chunk_size must be at least 1, got {chunk_size}")
     _, output_kind = _check_paths(input_path, output_path)
     model_path = None if model is None else str(Path(model).resolve())
-    added = list(classify_texts([], model_path).columns)  # loads and checks the model
+    added = list(classify_texts([], model_path, prefix).columns)  # loads and checks the model
     summary = BatchSummary(input_path, output_path)
     labels: Counter[str] = Counter()
     bar = ProgressBar(progress_stream or sys.stderr, enabled=progress)
@@ -211,10 +212,10 @@ def classify_file(
             import pandas as pd
 
             with open_writer(handle, output_kind) as writer:
-                for chunk, result in _results(iter(reader), column, model_path, jobs):
+                for chunk, result in _results(iter(reader), column, model_path, jobs, prefix):
                     writer.write(pd.concat([chunk.frame, result], axis=1))
-                    classified = int(result["label"].notna().sum())
-                    labels.update(result["label"].dropna().tolist())
+                    classified = int(result[f"{prefix}label"].notna().sum())
+                    labels.update(result[f"{prefix}label"].dropna().tolist())
                     summary.rows_read += len(chunk.frame)
                     summary.classified += classified
                     summary.malformed += len(chunk.malformed)
@@ -227,15 +228,15 @@ def classify_file(
             write_atomically(output_path, write)
         finally:
             bar.close()
-    summary.by_label = {label: labels[label] for label in added_labels(added) if labels[label]}
+    summary.by_label = {label: labels[label] for label in added_labels(added, prefix) if labels[label]}
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def added_labels(added: list[str]) -> list[str]:
+def added_labels(added: list[str], prefix: str = "") -> list[str]:
     """The labels in the order of their ``p_<label>`` columns.
 
     >>> added_labels(["label", "confidence", "p_management", "p_leadership", "p_neither", "function"])
     ['management', 'leadership', 'neither']
     """
-    return [name[2:] for name in added if name.startswith("p_")]
+    return [name[len(prefix) + 2 :] for name in added if name.startswith(f"{prefix}p_")]

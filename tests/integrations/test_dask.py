@@ -87,3 +87,16 @@ def test_errors_come_before_any_computation(tmp_path, frame):
         classify_frame(ddf, model=bad)
     with pytest.raises(TypeError, match="path"):
         classify_frame(ddf, model=42)
+
+
+def test_a_gold_label_is_refused_by_name_and_a_prefix_adds_beside_it(client, frame):
+    from lmclassify import ColumnError
+
+    gold = frame.assign(label="management")
+    with pytest.raises(ColumnError, match=r"\['label'\].*prefix="):
+        classify_frame(dd.from_pandas(gold, npartitions=2))
+    out = classify_frame(dd.from_pandas(gold, npartitions=2), prefix="predicted_").compute()
+    expected = pandas_result(frame)
+    assert (out["label"] == "management").all()
+    assert out["predicted_label"].tolist() == expected["label"].tolist()
+    pd.testing.assert_series_equal(out["predicted_p_leadership"], expected["p_leadership"], check_names=False)

@@ -10,6 +10,7 @@ import pytest
 
 from lmclassify import LABELS, load_model
 from lmclassify.resources import default_model_path
+from lmclassify.runtime.frame import result_columns
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +46,20 @@ def test_classify_frame_never_raises_on_missing_cells_and_warns_once(model):
     assert len(caught) == 1 and "5 row(s)" in str(caught[0].message)
     assert out["label"].isna().tolist() == [False, True, True, True, True, True, False]
     assert out.loc[1:5, "p_management"].isna().all()
+
+
+def test_existing_result_columns_are_refused_by_name_and_a_prefix_adds_beside_them(model):
+    from lmclassify import ColumnError
+
+    gold = pd.DataFrame({"text": ["Plan the rota.", "Inspire the team."], "label": ["management", "x"]})
+    with pytest.raises(ColumnError, match=r"\['label'\].*prefix="):
+        model.classify_frame(gold)
+    out = model.classify_frame(gold, prefix="predicted_")
+    assert out["label"].tolist() == ["management", "x"]
+    assert out["predicted_label"].tolist() == ["management", "leadership"]
+    assert list(out.columns) == ["text", "label", *result_columns(model.labels, "predicted_")]
+    with pytest.raises(ColumnError, match="predicted_label"):
+        model.classify_frame(out, prefix="predicted_")
 
 
 def test_classify_frame_names_a_missing_column(model):

@@ -35,6 +35,12 @@ def build_parser(prog: str = COMMAND) -> argparse.ArgumentParser:
     )
     parser.add_argument("--model", metavar="PATH", help="a compiled model (.npz) instead of the bundled default")
     parser.add_argument(
+        "--prefix",
+        default="",
+        metavar="TEXT",
+        help="start the added columns' names with TEXT (for example predicted_), e.g. when the input has a label",
+    )
+    parser.add_argument(
         "--chunk-size",
         type=int,
         default=DEFAULT_CHUNK_SIZE,
@@ -56,7 +62,13 @@ def main(argv: list[str] | None = None, prog: str = COMMAND) -> int:
         parser.error(f"--chunk-size must be at least 1, got {args.chunk_size}")
     try:
         summary = classify_file(
-            args.input, args.output, column=args.column, model=args.model, jobs=jobs, chunk_size=args.chunk_size
+            args.input,
+            args.output,
+            column=args.column,
+            model=args.model,
+            jobs=jobs,
+            chunk_size=args.chunk_size,
+            prefix=args.prefix,
         )
     except (DataFileError, ModuleNotFoundError) as error:
         print(f"lmclassify classify: {error}", file=sys.stderr)

@@ -243,9 +243,9 @@ class CompiledClassifier:
             check_text(items[bad], bad)  # raises, naming the item and the problem
         return self._predictions(items)
 
-    def classify_frame(self, frame: pd.DataFrame, column: str = "text") -> pd.DataFrame:
-        """A copy of ``frame`` with ``label, confidence, p_<label>..., function, function_confidence`` added;
-        see :func:`lmclassify.runtime.frame.classify_frame`."""
+    def classify_frame(self, frame: pd.DataFrame, column: str = "text", *, prefix: str = "") -> pd.DataFrame:
+        """A copy of ``frame`` with ``label, confidence, p_<label>..., function, function_confidence`` added
+        (named ``prefix + name``); see :func:`lmclassify.runtime.frame.classify_frame`."""
         from lmclassify.runtime.frame import classify_frame
 
-        return classify_frame(self, frame, column)
+        return classify_frame(self, frame, column, prefix)
