@@ -141,3 +141,11 @@ def test_fuzz_standard_input_never_crashes(monkeypatch, capsys, data, output_for
     assert code in (0, 1)
     if code == 1:  # only undecodable input may fail, and it must say so
         assert "UTF-8" in captured.err or "utf-8" in captured.err
+
+
+def test_control_characters_in_a_document_are_escaped_in_the_text_report(tmp_path, capsys):
+    document = tmp_path / "letter.txt"
+    document.write_text("Plan the budget.\x1b[31m Inspire the team.\x07")
+    assert main(["analyze", str(document)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out and "\\x1b[31m" in out

@@ -105,3 +105,23 @@ def test_explain_skips_blank_stdin_lines(monkeypatch, capsys):
 def test_a_negative_top_is_a_usage_error():
     with pytest.raises(SystemExit):
         main(["--explain", "--top", "-1", "Plan."])
+
+
+def test_control_characters_cannot_forge_a_result_line(capsys):
+    forged = "Plan the budget.\r\x1b[2Kleadership\t0.999\tmotivation\tInspire"
+    assert main([forged]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\r" not in out
+    assert out.count("\n") == 1 and "\\x1b[2K" in out and "\\r" in out
+
+
+def test_bidirectional_overrides_are_shown_as_escapes(capsys):
+    assert main(["Plan \u202eteg dub eht\u202c now."]) == 0
+    out = capsys.readouterr().out
+    assert "\u202e" not in out and "\\u202e" in out
+
+
+def test_json_output_keeps_the_text_exactly(capsys):
+    text = "Plan\x1b[1m the budget\r."
+    assert main(["--json", text]) == 0
+    assert json.loads(capsys.readouterr().out)["text"] == text

@@ -18,7 +18,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, TextIO
 
-from lmclassify.cli.common import model_from
+from lmclassify.cli.common import model_from, visible
 from lmclassify.errors import DocumentError, ModelError
 from lmclassify.io.documents import STDIN, read_document
 
@@ -63,14 +63,16 @@ def build_parser(prog: str = COMMAND) -> argparse.ArgumentParser:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    return visible(" ".join(text.split()))
 
 
 def format_text(name: str, report: DocumentReport) -> str:
     """A document's profile and its table of sentences, for reading in a terminal."""
     profile = report.profile
     counted = "/".join(report.counted_kinds)
-    lines = [f"== {name}: {len(report)} units; profile of {counted} units, {int(profile['words'].sum())} words =="]
+    lines = [
+        f"== {visible(name)}: {len(report)} units; profile of {counted} units, {int(profile['words'].sum())} words =="
+    ]
     lines.append(f"{'label':<12}{'sentences':>10}{'share':>8}{'words':>8}{'share':>8}")
     for label, row in profile.iterrows():
         lines.append(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import unicodedata
 
 from lmclassify.cache import cached_model
 from lmclassify.classifier import Classifier
@@ -12,6 +13,29 @@ from lmclassify.classifier import Classifier
 def model_from(path: str | None) -> Classifier:
     """The model a ``--model PATH`` option names, or the bundled default when it is not given."""
     return cached_model(path)
+
+
+#: Bidirectional formatting characters, which can make a terminal show text in another order than it is stored.
+_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def visible(text: str) -> str:
+    """``text`` safe to show on a terminal: control characters (escape sequences, carriage returns, backspaces,
+    ...) and bidirectional overrides are written as escapes, so that no input can move the cursor, recolour the
+    screen or forge a result line. Machine-readable output (JSON, CSV) keeps the text unchanged.
+
+    >>> visible("Plan\x1b[2K\rmanagement 1.000")
+    'Plan\\x1b[2K\\rmanagement 1.000'
+    """
+    if text.isprintable():
+        return text
+    out = []
+    for character in text:
+        if unicodedata.category(character) == "Cc" or character in _BIDI_CONTROLS:
+            out.append(character.encode("unicode_escape").decode("ascii"))
+        else:
+            out.append(character)
+    return "".join(out)
 
 
 def fail(command: str, message: object) -> None:

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from typing import TextIO
 
 from lmclassify.classifier import Classifier
-from lmclassify.cli.common import model_from
+from lmclassify.cli.common import model_from, visible
 from lmclassify.errors import ModelError
 from lmclassify.runtime.prediction import Prediction
 
@@ -43,8 +43,8 @@ def _format(text: str, prediction: Prediction | None, as_json: bool) -> str:
         record = {"text": text, **(prediction.to_dict() if prediction else {"label": None, "error": "empty text"})}
         return json.dumps(record, ensure_ascii=False)
     if prediction is None:
-        return f"-\t-\t-\t{text}"
-    return f"{prediction.label}\t{prediction.confidence:.3f}\t{prediction.function or '-'}\t{text}"
+        return f"-\t-\t-\t{visible(text)}"
+    return f"{prediction.label}\t{prediction.confidence:.3f}\t{prediction.function or '-'}\t{visible(text)}"
 
 
 def _classify_stream(model: Classifier, lines: Iterable[str], as_json: bool, out: TextIO) -> int:
@@ -80,7 +80,8 @@ def _explain_stream(model: Classifier, lines: Iterable[str], as_json: bool, top:
         if as_json:
             print(json.dumps(explanation.to_dict(), ensure_ascii=False), file=out)
         else:
-            print(("\n" if number - blank else "") + str(explanation), file=out)
+            shown = "\n".join(visible(line) for line in str(explanation).split("\n"))
+            print(("\n" if number - blank else "") + shown, file=out)
     return blank
 
 
