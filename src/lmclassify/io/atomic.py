@@ -8,9 +8,11 @@ b'hello'
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -36,10 +38,18 @@ def write_atomically(path: str | Path, write: Callable[[IO[bytes]], Any]) -> Pat
     """Call ``write(handle)`` on a temporary file beside ``path``, then rename it over ``path``.
 
     If ``write`` raises, or the process dies, ``path`` keeps its previous content and the temporary file is
-    removed (or, after a kill, left as an ignorable ``.tmp`` file).
+    removed (or, after a kill, left as an ignorable ``.tmp`` file). A file that is replaced keeps its permission
+    bits (and its owner and group where the process may set them). When ``path`` is a symbolic link, the file it
+    points to is replaced and the link stays a link.
     """
     path = Path(path)
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        previous: os.stat_result | None = os.stat(path)
+    except FileNotFoundError:
+        previous = None
     handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed after closing
         dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
     )
@@ -48,7 +58,12 @@ def write_atomically(path: str | Path, write: Callable[[IO[bytes]], Any]) -> Pat
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(handle.name, 0o666 & ~_current_umask())
+        if previous is None:
+            os.chmod(handle.name, 0o666 & ~_current_umask())
+        else:
+            os.chmod(handle.name, stat.S_IMODE(previous.st_mode))
+            with contextlib.suppress(OSError):  # only the owner's own group, or root, may change these
+                os.chown(handle.name, previous.st_uid, previous.st_gid)
         os.replace(handle.name, path)
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)
