@@ -62,6 +62,15 @@ def _run_train(*args):
     return subprocess.run([sys.executable, "-m", "lmclassify.train", *args], capture_output=True, text=True)
 
 
+def test_an_output_folder_that_cannot_be_written_is_found_before_training(tmp_path, small_corpus_csv):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the output folder should be")
+    result = _run_train("--data", str(small_corpus_csv), "--out", str(blocked / "models"), "--no-search")
+    assert result.returncode == 2
+    assert "cannot be written there" in result.stderr and "Traceback" not in result.stderr
+    assert "choose another output folder" in result.stderr
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -72,6 +81,14 @@ def _run_train(*args):
         ("id,text,label\n7,Plan it.,management\n7,Lead it.,leadership\n", "duplicate id(s) ['7'] in rows 1, 2"),
         ("text,label\n" + "".join(f"Plan step {i}.,management\n" for i in range(20)), "too few examples of leadership"),
         (b"text,label\nCaf\xe9 plan,management\n", "not UTF-8"),
+        ("text,label\nLead them,leadership,extra\nPlan it.,management\n", "line 2 has 3 fields"),
+        (
+            "text,label,split\n"
+            + "".join(f"Plan step {i}.,management,{'train' if i < 12 else 'test'}\n" for i in range(15))
+            + "".join(f"Rivers number {i}.,neither,{'train' if i < 12 else 'test'}\n" for i in range(15))
+            + "".join(f"Inspire group {i}.,leadership,{'train' if i < 3 else 'test'}\n" for i in range(12)),
+            "too few examples of leadership (3 rows",
+        ),
     ],
 )
 def test_bad_data_stops_cleanly_and_leaves_the_model_untouched(tmp_path, small_model_dir, content, message):

@@ -7,7 +7,7 @@ import argparse
 import sys
 
 from lmclassify.cli.common import fail, show_progress_logs
-from lmclassify.errors import CorpusError
+from lmclassify.errors import ArgumentError, CorpusError
 from lmclassify.resources import DEFAULT_MODEL_NAME
 from lmclassify.training.train import train
 
@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None, prog: str = COMMAND) -> int:
             jobs=args.jobs,
             documents=documents,
         )
-    except CorpusError as error:
+    except (CorpusError, ArgumentError) as error:
         fail("error", error)
         fail("error", "nothing was written; the existing model is unchanged")
         return 2

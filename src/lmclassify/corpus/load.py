@@ -41,13 +41,34 @@ def _rows(index: Iterable[int]) -> str:
     return f"row {shown}" if len(numbers) == 1 else f"rows {shown}" + (f" and {more} more" if more > 0 else "")
 
 
+def _ragged_lines(path: Path) -> list[str]:
+    """The first few records whose number of fields differs from the header's, with their line numbers."""
+    found = []
+    with open(path, encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, None)
+        for record in reader:
+            if header is not None and record and len(record) != len(header):
+                found.append(f"line {reader.line_num} has {len(record)} fields")
+                if len(found) == _SHOWN_ROWS:
+                    break
+    return found
+
+
 def read_csv(path: str | Path) -> pd.DataFrame:
-    """Read a CSV as strings, turning unreadable files into a :class:`CorpusError`."""
+    """Read a CSV as strings, turning unreadable files into a :class:`CorpusError`; a record with more or fewer
+    fields than the header is named by its line in the file."""
     path = Path(path)
     if not path.is_file():
         raise CorpusError(f"{path}: no such file")
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        ragged = _ragged_lines(path)
+        if ragged:
+            raise CorpusError(
+                f"{path}: every record needs as many fields as the header; {'; '.join(ragged)} "
+                "(quote a text that holds commas)"
+            )
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8", index_col=False)
     except UnicodeDecodeError as error:
         raise CorpusError(
             f"{path}: not UTF-8 text (byte {error.start} cannot be decoded); save the file as UTF-8 and retry"

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import platform
+import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -34,7 +35,7 @@ from sklearn.model_selection import StratifiedGroupKFold, cross_val_score
 
 from lmclassify.corpus.codebook import LABELS
 from lmclassify.corpus.load import read_labelled_csv
-from lmclassify.errors import CorpusError
+from lmclassify.errors import ArgumentError, CorpusError
 from lmclassify.evaluation.evaluate import evaluate, evaluate_documents
 from lmclassify.evaluation.metrics import format_label_metrics
 from lmclassify.features.config import FeatureConfig
@@ -173,6 +174,36 @@ def fit_kind_offsets(model: KotterClassifier, train: pd.DataFrame) -> dict[str, 
     return offsets
 
 
+def check_enough_rows(train: pd.DataFrame, data_path: Path, folds: int = 5) -> None:
+    """Raise :class:`CorpusError` before any fitting when a label has fewer train rows (or documents) than the
+    cross-validation and calibration folds need."""
+    groups = groups_of(train)
+    short = []
+    for label in LABELS:
+        rows = (train["label"] == label).to_numpy()
+        if 0 < len(set(groups[rows])) < folds:
+            short.append(f"{label} ({int(rows.sum())} rows in {len(set(groups[rows]))} groups)")
+    if short:
+        raise CorpusError(
+            f"{data_path}: the train split has too few examples of {', '.join(short)}; cross-validation and "
+            f"calibration use {folds} folds, so each label needs at least {folds} train rows from {folds} different "
+            "documents or single units. Add rows, or move some from the test split"
+        )
+
+
+def check_writable(out: Path) -> None:
+    """Raise :class:`ArgumentError` before any fitting when the model files could not be written to ``out``."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=out, prefix=".lmclassify-write-check-"):
+            pass
+    except OSError as error:
+        raise ArgumentError(
+            f"{out}: the model files cannot be written there ({error.strerror or error}); choose another output "
+            "folder. Nothing was trained"
+        ) from None
+
+
 def _versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -211,6 +242,9 @@ def train(
     train_documents = documents_used.split("train") if documents_used is not None else None
     test_documents = documents_used.split("test") if documents_used is not None else None
     train_rows = with_documents(train_singles, train_documents)
+    check_enough_rows(train_rows, data_path)
+    out = Path(out)
+    check_writable(out)
     logger.info("data: %s (%d rows: %d train, %d test)", data_path, len(frame), len(train_singles), len(test_rows))
     if documents_used is not None and train_documents is not None and test_documents is not None:
         logger.info(
@@ -266,7 +300,6 @@ def train(
     if test_documents is not None and len(test_documents):
         metrics["test_documents"] = evaluate_documents(compiled, test_documents)
     compiled_metadata["metrics"] = metrics
-    out = Path(out)
     model_path = write_model(out / f"{name}.npz", arrays, compiled_metadata)
     reference = model.reference()
     write_atomically(out / f"{name}.joblib", lambda handle: joblib.dump(reference, handle, compress=3))
