@@ -236,3 +236,14 @@ def test_occlusion_deleting_the_top_positive_term_lowers_the_score(model, corpus
         # a documented kind: the deleted words also carry terms that weigh against the label (see the README).
         assert rate >= 0.93
         assert "unexplained" not in causes
+
+
+def test_a_text_over_the_limit_is_refused_by_name_and_one_at_it_is_explained(model):
+    from lmclassify import ArgumentError
+    from lmclassify.explain import MAX_EXPLAIN_CHARS
+
+    sentence = "Plan the budget. "
+    at_limit = (sentence * (MAX_EXPLAIN_CHARS // len(sentence) + 1))[:MAX_EXPLAIN_CHARS]
+    assert model.explain(at_limit).prediction.label == "management"
+    with pytest.raises(ArgumentError, match="limited to 100,000"):
+        model.explain(at_limit + "x")
