@@ -364,3 +364,24 @@ def test_peak_memory_does_not_grow_with_the_file():
     assert large["rows_written"] == 40_000 and large["rows_per_second"] > 0
     assert large["peak_rss_largest_process_mib"] < 300
     assert large["peak_rss_largest_process_mib"] - small["peak_rss_largest_process_mib"] < 25
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".txt"])
+def test_formula_cells_pass_through_unless_escaped(tmp_path, suffix):
+    source = tmp_path / "in.csv"
+    source.write_text('id,text\n=1+1,"=HYPERLINK(""http://x"",""click"") Plan the budget."\n@SUM,Inspire the team.\n')
+    plain, escaped = tmp_path / f"plain{suffix}", tmp_path / f"escaped{suffix}"
+    classify_file(source, plain)
+    classify_file(source, escaped, escape_formulas=True)
+    assert "\n=1+1" in plain.read_text() and "\n@SUM" in plain.read_text()
+    text = escaped.read_text()
+    assert "\n'=1+1" in text and "\n'@SUM" in text and "'=HYPERLINK" in text
+    assert "\n=" not in text and "\n@" not in text
+
+
+def test_escape_formulas_through_the_command_line(tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text("text\n+Plan the budget.\n")
+    target = tmp_path / "out.csv"
+    assert main(["--input", str(source), "--output", str(target), "--escape-formulas"]) == 0
+    assert target.read_text().splitlines()[1].startswith("'+Plan the budget.")

@@ -180,13 +180,16 @@ def classify_file(
     progress: bool | None = None,
     progress_stream: TextIO | None = None,
     prefix: str = "",
+    escape_formulas: bool = False,
 ) -> BatchSummary:
     """Classify the ``column`` of every row of ``input_path`` into ``output_path``; formats from the extensions.
 
     ``model`` is a compiled model file (default: the bundled model); ``jobs`` processes classify chunks of
     ``chunk_size`` rows in parallel. The added columns' names start with ``prefix`` (an input column that one
-    of them would overwrite is refused, naming ``--prefix``). A progress bar is drawn on ``progress_stream``
-    (default stderr) when ``progress`` is true, or by default when that stream is a terminal.
+    of them would overwrite is refused, naming ``--prefix``). ``escape_formulas`` puts an apostrophe in front of
+    CSV and text cells that a spreadsheet would run as formulas (``=``, ``+``, ``-``, ``@``). A progress bar is
+    drawn on ``progress_stream`` (default stderr) when ``progress`` is true, or by default when that stream is a
+    terminal.
 
     Raises :class:`DataFileError` (unsupported extension, missing input, output that is the input, missing or
     clashing column), :class:`lmclassify.ModelError`, or ``ModuleNotFoundError`` when Parquet needs pyarrow, all
@@ -211,7 +214,7 @@ def classify_file(
         def write(handle: IO[bytes]) -> None:
             import pandas as pd
 
-            with open_writer(handle, output_kind) as writer:
+            with open_writer(handle, output_kind, escape_formulas) as writer:
                 for chunk, result in _results(iter(reader), column, model_path, jobs, prefix):
                     writer.write(pd.concat([chunk.frame, result], axis=1))
                     classified = int(result[f"{prefix}label"].notna().sum())

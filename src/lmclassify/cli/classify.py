@@ -35,6 +35,11 @@ def build_parser(prog: str = COMMAND) -> argparse.ArgumentParser:
     )
     parser.add_argument("--model", metavar="PATH", help="a compiled model (.npz) instead of the bundled default")
     parser.add_argument(
+        "--escape-formulas",
+        action="store_true",
+        help="put an apostrophe before .csv/.txt cells starting with = + - @ so spreadsheets do not run them",
+    )
+    parser.add_argument(
         "--prefix",
         default="",
         metavar="TEXT",
@@ -69,6 +74,7 @@ def main(argv: list[str] | None = None, prog: str = COMMAND) -> int:
             jobs=jobs,
             chunk_size=args.chunk_size,
             prefix=args.prefix,
+            escape_formulas=args.escape_formulas,
         )
     except (DataFileError, ModuleNotFoundError) as error:
         print(f"lmclassify classify: {error}", file=sys.stderr)

@@ -20,12 +20,12 @@ _BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u20
 
 
 def visible(text: str) -> str:
-    """``text`` safe to show on a terminal: control characters (escape sequences, carriage returns, backspaces,
+    r"""``text`` safe to show on a terminal: control characters (escape sequences, carriage returns, backspaces,
     ...) and bidirectional overrides are written as escapes, so that no input can move the cursor, recolour the
     screen or forge a result line. Machine-readable output (JSON, CSV) keeps the text unchanged.
 
-    >>> visible("Plan\x1b[2K\rmanagement 1.000")
-    'Plan\\x1b[2K\\rmanagement 1.000'
+    >>> print(visible("Plan\x1b[2K\rmanagement 1.000"))
+    Plan\x1b[2K\rmanagement 1.000
     """
     if text.isprintable():
         return text

@@ -83,8 +83,23 @@ class Writer:
         self.close()
 
 
-def _text_rows(frame: pd.DataFrame) -> list[tuple[str, ...]]:
+#: What a spreadsheet may read as the start of a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_formula(cell: str) -> str:
+    """``cell`` with an apostrophe in front when a spreadsheet would run it as a formula.
+
+    >>> escape_formula("=HYPERLINK(1)"), escape_formula("-0.5"), escape_formula("Plan it.")
+    ("'=HYPERLINK(1)", "'-0.5", 'Plan it.')
+    """
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def _text_rows(frame: pd.DataFrame, escape_formulas: bool = False) -> list[tuple[str, ...]]:
     columns = [[cell_text(value) for value in frame[name].tolist()] for name in frame.columns]
+    if escape_formulas:
+        columns = [[escape_formula(cell) for cell in column] for column in columns]
     return list(zip(*columns)) if columns else [()] * len(frame)
 
 
@@ -102,14 +117,17 @@ def _csv_line(cells: tuple[str, ...] | list[str]) -> str:
 
 
 class CsvWriter(Writer):
-    """CSV with a header line (written once, from the first chunk), quoting only where needed."""
+    """CSV with a header line (written once, from the first chunk), quoting only where needed. Cells are written
+    as they are, including ones a spreadsheet would run as formulas, unless ``escape_formulas`` puts an apostrophe
+    in front of those (see :func:`escape_formula`)."""
 
-    def __init__(self, handle: IO[bytes]):
+    def __init__(self, handle: IO[bytes], escape_formulas: bool = False):
         super().__init__(handle)
         self._header_written = False
+        self.escape_formulas = escape_formulas
 
     def _write(self, frame: pd.DataFrame) -> None:
-        records = _text_rows(frame)
+        records = _text_rows(frame, self.escape_formulas)
         if not self._header_written:
             records.insert(0, tuple(str(name) for name in frame.columns))
             self._header_written = True
@@ -135,16 +153,18 @@ class TsvWriter(Writer):
     b'text\\tlabel\\na\\\\tb\\tneither\\n'
     """
 
-    def __init__(self, handle: IO[bytes]):
+    def __init__(self, handle: IO[bytes], escape_formulas: bool = False):
         super().__init__(handle)
         self._header_written = False
+        self.escape_formulas = escape_formulas
 
     def _write(self, frame: pd.DataFrame) -> None:
         lines = []
         if not self._header_written:
             lines.append("\t".join(str(name).translate(_TSV_ESCAPES) for name in frame.columns))
             self._header_written = True
-        lines.extend("\t".join(cell.translate(_TSV_ESCAPES) for cell in row) for row in _text_rows(frame))
+        rows = _text_rows(frame, self.escape_formulas)
+        lines.extend("\t".join(cell.translate(_TSV_ESCAPES) for cell in row) for row in rows)
         if lines:
             self.handle.write(("\n".join(lines) + "\n").encode("utf-8"))
 
@@ -207,8 +227,9 @@ class ParquetWriter(Writer):
             self._writer.close()
 
 
-def open_writer(handle: IO[bytes], kind: str) -> Writer:
-    """A :class:`Writer` of format ``kind`` (``csv``, ``jsonl``, ``txt`` or ``parquet``) on a binary handle."""
+def open_writer(handle: IO[bytes], kind: str, escape_formulas: bool = False) -> Writer:
+    """A :class:`Writer` of format ``kind`` (``csv``, ``jsonl``, ``txt`` or ``parquet``) on a binary handle;
+    ``escape_formulas`` applies to the formats spreadsheets open (``csv`` and ``txt``)."""
     writers: dict[str, type[Writer]] = {
         "csv": CsvWriter,
         "jsonl": JsonLinesWriter,
@@ -217,4 +238,6 @@ def open_writer(handle: IO[bytes], kind: str) -> Writer:
     }
     if kind not in writers:
         raise DataFileError(f"unknown format {kind!r}; expected one of {sorted(writers)}")
+    if kind in ("csv", "txt"):
+        return writers[kind](handle, escape_formulas=escape_formulas)  # type: ignore[call-arg]
     return writers[kind](handle)
