@@ -187,3 +187,22 @@ def test_the_bundled_model_still_loads_and_a_round_trip_too(tmp_path, bundled):
     arrays, metadata = bundled
     assert load_model(_write(tmp_path, arrays, metadata)).classify("Plan the budget.").label == "management"
     assert METADATA_KEY not in arrays
+
+
+def test_altered_metadata_fails_its_checksum(tmp_path, bundled):
+    arrays, metadata = bundled
+    path = _write(tmp_path, arrays, metadata)
+    with np.load(path, allow_pickle=False) as archive:
+        entries = {name: archive[name] for name in archive.files}
+    altered = json.loads(entries.pop("metadata").tobytes())
+    altered["kind_offsets"]["heading"]["neither"] += 1.0  # changes predictions, arrays untouched
+    entries["metadata"] = np.frombuffer(json.dumps(altered, sort_keys=True).encode(), dtype=np.uint8)
+    np.savez(tmp_path / "altered.npz", **entries)
+    _refused(tmp_path / "altered.npz", "metadata checksum")
+
+
+def test_every_written_model_carries_a_metadata_checksum(tmp_path, bundled):
+    arrays, metadata = bundled
+    written = read_model(_write(tmp_path, arrays, metadata)).metadata
+    assert written["metadata_sha256"] == model_format.metadata_checksum(written)
+    assert read_model(default_model_path()).metadata["metadata_sha256"]

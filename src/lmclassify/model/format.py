@@ -9,8 +9,9 @@ A compiled model is one ``.npz`` archive (numpy's zip of arrays, read with ``all
   ``block<i>_columns`` (the column of each term, when terms share columns);
 - ``weights`` (features x outputs) and ``intercepts`` (outputs).
 
-The checksum covers every array's name, dtype, shape and bytes, so a model is written and replaced in one atomic
-step and a damaged one is refused.
+Two checksums travel inside the file: ``arrays_sha256`` over every array's name, dtype, shape and bytes, and
+``metadata_sha256`` over the rest of the metadata, so a model is written and replaced in one atomic step and a
+damaged one is refused. (Files written before ``metadata_sha256`` existed have only the first, and are read.)
 
 >>> from lmclassify.resources import default_model_path
 >>> model = read_model(default_model_path())
@@ -62,6 +63,16 @@ def arrays_checksum(arrays: Mapping[str, np.ndarray]) -> str:
     return digest.hexdigest()
 
 
+def metadata_checksum(metadata: Mapping[str, Any]) -> str:
+    """SHA-256 of the metadata as canonical JSON (sorted keys), leaving out ``metadata_sha256`` itself.
+
+    >>> metadata_checksum({"b": 1, "a": [2.5]}) == metadata_checksum({"a": [2.5], "b": 1, "metadata_sha256": "x"})
+    True
+    """
+    content = {key: value for key, value in metadata.items() if key != "metadata_sha256"}
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode("utf-8")).hexdigest()
+
+
 def with_format(arrays: Mapping[str, np.ndarray], metadata: Mapping[str, Any]) -> dict[str, Any]:
     """``metadata`` completed with the format's name, version and the arrays' checksum."""
     return {
@@ -73,9 +84,10 @@ def with_format(arrays: Mapping[str, np.ndarray], metadata: Mapping[str, Any]) -
 
 
 def write_model(path: str | Path, arrays: Mapping[str, np.ndarray], metadata: Mapping[str, Any]) -> Path:
-    """Write a compiled model as one ``.npz`` file, atomically; return its path."""
+    """Write a compiled model as one ``.npz`` file, atomically, with the metadata's checksum; return its path."""
     payload = dict(arrays)
-    payload[METADATA_KEY] = np.frombuffer(json.dumps(metadata, sort_keys=True).encode("utf-8"), dtype=np.uint8)
+    checked = {**metadata, "metadata_sha256": metadata_checksum(metadata)}
+    payload[METADATA_KEY] = np.frombuffer(json.dumps(checked, sort_keys=True).encode("utf-8"), dtype=np.uint8)
     buffer = io.BytesIO()
     np.savez(buffer, **payload)  # type: ignore[arg-type]
     return write_atomically(path, lambda handle: handle.write(buffer.getvalue()))
@@ -190,4 +202,6 @@ def read_model(path: str | Path, *, expected_sha256: str | None = None) -> Model
         )
     if arrays_checksum(arrays) != metadata.get("arrays_sha256"):
         raise ModelError(f"{path}: checksum mismatch, the model file is corrupted; retrain or reinstall it")
+    if "metadata_sha256" in metadata and metadata_checksum(metadata) != metadata["metadata_sha256"]:
+        raise ModelError(f"{path}: metadata checksum mismatch, the model file is corrupted; retrain or reinstall it")
     return ModelFile(arrays, metadata, str(path))

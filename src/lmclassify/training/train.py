@@ -40,7 +40,7 @@ from lmclassify.evaluation.evaluate import evaluate, evaluate_documents
 from lmclassify.evaluation.metrics import format_label_metrics
 from lmclassify.features.config import FeatureConfig
 from lmclassify.io.atomic import sha256_of, write_atomically, write_json_atomically
-from lmclassify.model.format import write_model
+from lmclassify.model.format import read_model, write_model
 from lmclassify.resources import DEFAULT_MODEL_NAME, default_corpus_path
 from lmclassify.runtime.compiled import CompiledClassifier
 from lmclassify.training.calibration import fit_offsets
@@ -303,7 +303,7 @@ def train(
     model_path = write_model(out / f"{name}.npz", arrays, compiled_metadata)
     reference = model.reference()
     write_atomically(out / f"{name}.joblib", lambda handle: joblib.dump(reference, handle, compress=3))
-    sidecar = {**compiled_metadata, "file_sha256": sha256_of(model_path)}
+    sidecar = {**read_model(model_path).metadata, "file_sha256": sha256_of(model_path)}
     write_json_atomically(out / f"{name}.json", sidecar, sort_keys=True)
     _log_summary(config, compiled_metadata, len(test_rows), out, name)
     return compiled_metadata
