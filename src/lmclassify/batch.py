@@ -106,8 +106,37 @@ def classify_texts(texts: list[Any], model_path: str | None = None, prefix: str 
         return cached_model(model_path).classify_frame(frame, column="text", prefix=prefix).drop(columns=["text"])
 
 
-def _load_in_worker(model_path: str | None) -> None:
+#: How often a worker process checks that the process that started it is still alive, in seconds.
+PARENT_CHECK_SECONDS = 0.5
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    while True:
+        time.sleep(PARENT_CHECK_SECONDS)
+        if os.getppid() != parent:  # the parent died (killed, even with SIGKILL): nobody will read our results
+            os._exit(1)
+
+
+def _load_in_worker(model_path: str | None, parent: int) -> None:
+    """Start a worker process: interrupts are the parent's to handle, the worker exits as soon as its parent is
+    gone, and the model is loaded once."""
+    import signal
+    import threading
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True, name="lmclassify-parent").start()
     cached_model(model_path)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Cancel what is queued and end the worker processes now, rather than wait for their current chunks."""
+    import multiprocessing
+
+    pool.shutdown(wait=False, cancel_futures=True)
+    for child in multiprocessing.active_children():
+        child.terminate()
+    for child in multiprocessing.active_children():
+        child.join(timeout=5)
 
 
 def _texts_of(chunk: Chunk, column: str) -> list[Any]:
@@ -154,20 +183,23 @@ def _results(
     import multiprocessing
 
     context = multiprocessing.get_context("spawn")  # no fork of a process with reader threads
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_load_in_worker, initargs=(model_path,)) as pool:
-        pending: deque[tuple[Chunk, Future[pd.DataFrame]]] = deque()
-        try:
-            for chunk in chunks:
-                pending.append((chunk, pool.submit(classify_texts, _texts_of(chunk, column), model_path, prefix)))
-                if len(pending) >= 2 * jobs:
-                    done, future = pending.popleft()
-                    yield done, future.result()
-            while pending:
+    pool = ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_load_in_worker, initargs=(model_path, os.getpid())
+    )
+    pending: deque[tuple[Chunk, Future[pd.DataFrame]]] = deque()
+    try:
+        for chunk in chunks:
+            pending.append((chunk, pool.submit(classify_texts, _texts_of(chunk, column), model_path, prefix)))
+            if len(pending) >= 2 * jobs:
                 done, future = pending.popleft()
                 yield done, future.result()
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
+        while pending:
+            done, future = pending.popleft()
+            yield done, future.result()
+    except BaseException:  # an interrupt, a termination signal, a failed chunk or a closed generator
+        _stop_workers(pool)
+        raise
+    pool.shutdown(wait=True)
 
 
 def classify_file(
