@@ -75,7 +75,7 @@ def test_csv_rows_with_wrong_field_counts_are_kept_and_reported_by_line(tmp_path
     frame, malformed = read_all(path)
     assert frame["id"].tolist() == ["1", "2", "3", "4"]
     assert malformed == [(4, "expected 2 fields, found 3"), (5, "expected 2 fields, found 1")]
-    assert frame["text"].tolist() == ["multi\nline", "a", "", "fine"]
+    assert frame["text"].tolist() == ["multi\nline", "a,extra", "", "fine"]  # surplus fields kept, as CSV
 
 
 def test_csv_lines_that_are_not_utf8_are_reported_and_reading_goes_on(tmp_path):
@@ -83,7 +83,7 @@ def test_csv_lines_that_are_not_utf8_are_reported_and_reading_goes_on(tmp_path):
     path.write_bytes(b"\xef\xbb\xbfid,text\n1,caf\xe9\n2,ok\n")  # a BOM, then one Latin-1 line
     frame, malformed = read_all(path)
     assert list(frame.columns) == ["id", "text"]
-    assert frame["text"].tolist() == ["caf\ufffd", "ok"]
+    assert frame["text"].tolist() == ["caf\udce9", "ok"]  # the byte kept (surrogateescape), to be written back
     assert malformed == [(2, "not valid UTF-8")]
 
 
@@ -131,7 +131,7 @@ def test_text_lines_are_rows_in_the_named_column(tmp_path):
     path.write_bytes(b"first\r\n\nthird \xff\nlast")
     frame, malformed = read_all(path, text_column="body")
     assert list(frame.columns) == ["body"]
-    assert frame["body"].tolist() == ["first", "", "third \ufffd", "last"]
+    assert frame["body"].tolist() == ["first", "", "third \udcff", "last"]
     assert malformed == [(3, "not valid UTF-8")]
 
 
@@ -261,3 +261,53 @@ def test_writers_need_a_known_format():
 
 def test_chunk_defaults_to_no_malformed_rows():
     assert Chunk(frame_of(text=["a"])).malformed == []
+
+
+# ------------------------------------------------------------------------------------- damage stays contained
+def test_an_unclosed_quote_is_one_malformed_row_and_the_rows_after_it_stay_rows(tmp_path):
+    path = tmp_path / "in.csv"
+    good = "".join(f"{row},Plan step {row}.\n" for row in range(3, 1003))
+    path.write_text('id,text\n1,fine\n2,"Unclosed quote, and then\n' + good, encoding="utf-8")
+    frame, malformed = read_all(path, chunk_size=100)
+    assert len(frame) == 1002 and frame["id"].tolist()[:3] == ["1", "2", "3"] and frame["id"].tolist()[-1] == "1002"
+    assert [line for line, _ in malformed] == [3] and "never closed" in malformed[0][1]
+    assert frame["text"].tolist()[2] == "Plan step 3."
+
+
+def test_an_unclosed_quote_in_a_long_file_is_given_up_after_the_record_limit(tmp_path, monkeypatch):
+    from lmclassify.io import csv_records
+
+    monkeypatch.setattr(csv_records, "RECORD_CHAR_LIMIT", 2000)
+    path = tmp_path / "in.csv"
+    good = "".join(f"{row},Plan step {row}.\n" for row in range(3, 3003))
+    path.write_text('id,text\n1,fine\n2,"Unclosed\n' + good, encoding="utf-8")
+    frame, malformed = read_all(path, chunk_size=500)
+    assert len(frame) == 3002 and [line for line, _ in malformed] == [3] and "2,000 characters" in malformed[0][1]
+
+
+def test_quoted_line_breaks_are_still_one_record(tmp_path):
+    path = tmp_path / "in.csv"
+    path.write_text('id,text\n1,"first line\nsecond line, with a comma\n""quoted"""\n2,next\n', encoding="utf-8")
+    frame, malformed = read_all(path)
+    assert frame["text"].tolist() == ['first line\nsecond line, with a comma\n"quoted"', "next"] and malformed == []
+
+
+def test_a_row_with_an_oversized_field_keeps_all_its_cells(tmp_path):
+    path = tmp_path / "in.csv"
+    path.write_text("id,text,note\n7," + "x" * 140_000 + ",José\n8,after,ok\n", encoding="utf-8")
+    frame, malformed = read_all(path)
+    assert frame["id"].tolist() == ["7", "8"] and frame["note"].tolist() == ["José", "ok"]
+    assert len(frame["text"][0]) == 140_000
+    assert [line for line, _ in malformed] == [2] and "131,072" in malformed[0][1]
+
+
+def test_bytes_that_are_not_utf8_are_written_back_exactly(tmp_path):
+    from lmclassify.batch import classify_file
+
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    source.write_bytes(b"id,text,who\n1,Plan the budget.,Jos\xc3\xa9\n2,caf\xe9 \xff plan,Zo\xc3\xab\n")
+    summary = classify_file(source, target)
+    assert summary.classified == 1 and summary.malformed == 1
+    lines = target.read_bytes().split(b"\n")
+    assert lines[1].startswith(b"1,Plan the budget.,Jos\xc3\xa9,management")
+    assert lines[2].startswith(b"2,caf\xe9 \xff plan,Zo\xc3\xab,,")  # same bytes, not classified

@@ -22,14 +22,17 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import json
 import math
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lmclassify.errors import ArgumentError, DataFileError
+from lmclassify.io.csv_records import CsvRecords
 from lmclassify.io.formats import file_format, require_pyarrow
 
 if TYPE_CHECKING:
@@ -98,8 +101,9 @@ class Reader:
 
 
 class _Lines:
-    """Physical lines of a binary file decoded as UTF-8 (BOM dropped); undecodable lines are decoded with U+FFFD
-    replacements and their numbers remembered. Counts lines and bytes consumed."""
+    """Physical lines of a binary file decoded as UTF-8 (BOM dropped). Bytes that are not UTF-8 become lone
+    surrogates (``surrogateescape``), so that writers can put the very same bytes back; the number of the last
+    such line is remembered. Counts lines and bytes consumed."""
 
     def __init__(self, path: Path):
         self.handle = open(path, "rb")  # noqa: SIM115 - closed by the reader's close()
@@ -118,7 +122,7 @@ class _Lines:
                 yield raw.decode("utf-8")
             except UnicodeDecodeError:
                 self.last_undecodable = self.line_number
-                yield raw.decode("utf-8", errors="replace")
+                yield raw.decode("utf-8", errors="surrogateescape")
 
     def close(self) -> None:
         self.handle.close()
@@ -150,54 +154,67 @@ class _LineFileReader(Reader):
 class CsvReader(_LineFileReader):
     """A CSV file with a header line. Every cell is read as text (``""`` when empty), exactly as written.
 
-    A field longer than :func:`csv.field_size_limit` (131,072 characters unless changed) makes its row malformed.
+    A damaged record never takes other records with it (see :mod:`~.csv_records`): a quote that is not closed
+    within its limits, a field over the field limit, a wrong number of fields or bytes that are not UTF-8 make
+    only that record malformed, and its cells are kept (surplus fields stay together, as CSV, in the last column).
     """
 
     def __init__(self, path: Path, chunk_size: int):
         super().__init__(path, chunk_size)
-        self._rows = csv.reader(iter(self._lines))
-        try:
-            header = next(self._rows, None)
-        except csv.Error as error:
-            self.close()
-            raise DataFileError(f"{path}: the header line cannot be read as CSV ({error})") from None
-        if not header:
+        self._records = iter(CsvRecords(iter(self._lines)))
+        header = next(self._records, None)
+        if header is None or header.line != 1:
             self.close()
             raise DataFileError(f"{path}: the first line is empty; a CSV file needs a header line naming its columns")
-        duplicates = sorted({name for name in header if header.count(name) > 1})
+        if header.problem is not None:
+            self.close()
+            raise DataFileError(f"{path}: the header line cannot be read as CSV ({header.problem})")
+        duplicates = sorted({name for name in header.cells if header.cells.count(name) > 1})
         if duplicates:
             self.close()
             raise DataFileError(f"{path}: the header names column(s) {duplicates} more than once; rename them")
-        self.columns = header
+        self.columns = header.cells
 
     def _chunks(self) -> Iterator[Chunk]:
         width = len(self.columns)
         rows: list[list[str]] = []
         malformed: list[Malformed] = []
         produced = False
-        while True:
-            start = self._lines.line_number + 1
-            try:
-                row = next(self._rows)
-            except StopIteration:
-                break
-            except csv.Error as error:
-                malformed.append(Malformed(len(rows), start, f"not readable as CSV ({error})"))
-                rows.append([""] * width)
-            else:
-                if not row:  # a blank line is no record
-                    continue
-                if len(row) != width:
-                    malformed.append(Malformed(len(rows), start, f"expected {width} fields, found {len(row)}"))
-                    row = (row + [""] * width)[:width]
-                elif self._lines.last_undecodable >= start:
-                    malformed.append(Malformed(len(rows), start, "not valid UTF-8"))
-                rows.append(row)
+        for record in self._records:
+            cells, problem = record.cells, record.problem
+            if len(cells) != width:
+                problem = problem or f"expected {width} fields, found {len(cells)}"
+                cells = _fit(cells, width)
+            if problem is None and self._lines.last_undecodable >= record.line and _has_undecodable(cells):
+                problem = "not valid UTF-8"
+            if problem is not None:
+                malformed.append(Malformed(len(rows), record.line, problem))
+            rows.append(cells)
             if len(rows) == self.chunk_size:
                 yield Chunk(object_frame(self.columns, rows), malformed)
                 produced, rows, malformed = True, [], []
         if rows or not produced:
             yield Chunk(object_frame(self.columns, rows), malformed)
+
+
+_UNDECODABLE = re.compile("[\udc80-\udcff]")  # what surrogateescape makes of bytes that are not UTF-8
+
+
+def _has_undecodable(cells: list[str]) -> bool:
+    return any(_UNDECODABLE.search(cell) for cell in cells)
+
+
+def _fit(cells: list[str], width: int) -> list[str]:
+    """``cells`` made ``width`` long: missing ones empty, surplus ones kept together, as CSV, in the last cell.
+
+    >>> _fit(["1", "a", "b,c"], 2), _fit(["1"], 2)
+    (['1', 'a,"b,c"'], ['1', ''])
+    """
+    if len(cells) <= width:
+        return cells + [""] * (width - len(cells))
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow(cells[width - 1 :])
+    return [*cells[: width - 1], buffer.getvalue()]
 
 
 class TextReader(_LineFileReader):

@@ -136,7 +136,7 @@ class CsvWriter(Writer):
         text = buffer.getvalue()
         if "\r" in text:  # the csv module leaves a lone carriage return unquoted when lines end with "\n"
             text = "".join(_csv_line(record) + "\n" for record in records)
-        self.handle.write(text.encode("utf-8"))
+        self.handle.write(text.encode("utf-8", "surrogateescape"))
 
 
 _TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -166,7 +166,7 @@ class TsvWriter(Writer):
         rows = _text_rows(frame, self.escape_formulas)
         lines.extend("\t".join(cell.translate(_TSV_ESCAPES) for cell in row) for row in rows)
         if lines:
-            self.handle.write(("\n".join(lines) + "\n").encode("utf-8"))
+            self.handle.write(("\n".join(lines) + "\n").encode("utf-8", "surrogateescape"))
 
 
 class JsonLinesWriter(Writer):
@@ -180,7 +180,7 @@ class JsonLinesWriter(Writer):
             for row in zip(*columns)
         ]
         if lines:
-            self.handle.write(("\n".join(lines) + "\n").encode("utf-8"))
+            self.handle.write(("\n".join(lines) + "\n").encode("utf-8", "surrogateescape"))
 
 
 class ParquetWriter(Writer):
