@@ -311,3 +311,42 @@ def test_bytes_that_are_not_utf8_are_written_back_exactly(tmp_path):
     lines = target.read_bytes().split(b"\n")
     assert lines[1].startswith(b"1,Plan the budget.,Jos\xc3\xa9,management")
     assert lines[2].startswith(b"2,caf\xe9 \xff plan,Zo\xc3\xab,,")  # same bytes, not classified
+
+
+@pytest.mark.parametrize(
+    ("name", "long_line", "column"),
+    [
+        ("in.txt", b"x" * 5000, "text"),
+        ("in.jsonl", b'{"text": "' + b"x" * 5000 + b'"}', "text"),
+        ("in.csv", b"9," + b"x" * 5000, "text"),
+    ],
+)
+def test_a_line_over_the_limit_is_a_malformed_row_skipped_unread(tmp_path, monkeypatch, name, long_line, column):
+    from lmclassify.io import lines
+
+    monkeypatch.setattr(lines, "MAX_LINE_BYTES", 1000)
+    header = {"in.txt": b"", "in.jsonl": b"", "in.csv": b"id,text\n"}[name]
+    good = {"in.txt": b"Plan it.\n", "in.jsonl": b'{"text": "Plan it."}\n', "in.csv": b"1,Plan it.\n"}[name]
+    path = tmp_path / name
+    path.write_bytes(header + good + long_line + b"\n" + good)
+    frame, malformed = read_all(path)
+    assert frame[column].tolist()[0] == "Plan it." and frame[column].tolist()[-1] == "Plan it."
+    assert len(frame) == 3 and len(malformed) == 1 and "1,000 bytes" in malformed[0][1]
+    assert malformed[0][0] == (3 if name == "in.csv" else 2)
+
+
+def test_a_300_megabyte_line_is_skipped_in_bounded_memory(tmp_path):
+    import resource
+
+    path = tmp_path / "huge.txt"
+    with open(path, "wb") as handle:
+        handle.write(b"Plan it.\n")
+        block = b"y" * (1 << 20)
+        for _ in range(300):
+            handle.write(block)
+        handle.write(b"\nInspire them.\n")
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    frame, malformed = read_all(path)
+    grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - before
+    assert frame["text"].tolist() == ["Plan it.", "", "Inspire them."] and [line for line, _ in malformed] == [2]
+    assert grown < 100, f"peak memory grew by {grown:.0f} MB"

@@ -20,7 +20,6 @@ are all keys found in the file, typed by a first pass over it; Parquet columns k
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import json
@@ -34,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from lmclassify.errors import ArgumentError, DataFileError
 from lmclassify.io.csv_records import CsvRecords
 from lmclassify.io.formats import file_format, require_pyarrow
+from lmclassify.io.lines import Lines, raw_lines, too_long_problem
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -100,34 +100,6 @@ class Reader:
         self.close()
 
 
-class _Lines:
-    """Physical lines of a binary file decoded as UTF-8 (BOM dropped). Bytes that are not UTF-8 become lone
-    surrogates (``surrogateescape``), so that writers can put the very same bytes back; the number of the last
-    such line is remembered. Counts lines and bytes consumed."""
-
-    def __init__(self, path: Path):
-        self.handle = open(path, "rb")  # noqa: SIM115 - closed by the reader's close()
-        self.total_bytes = max(path.stat().st_size, 1)
-        self.bytes_read = 0
-        self.line_number = 0
-        self.last_undecodable = 0
-
-    def __iter__(self) -> Iterator[str]:
-        for raw in self.handle:
-            self.line_number += 1
-            self.bytes_read += len(raw)
-            if self.line_number == 1 and raw.startswith(codecs.BOM_UTF8):
-                raw = raw[len(codecs.BOM_UTF8) :]
-            try:
-                yield raw.decode("utf-8")
-            except UnicodeDecodeError:
-                self.last_undecodable = self.line_number
-                yield raw.decode("utf-8", errors="surrogateescape")
-
-    def close(self) -> None:
-        self.handle.close()
-
-
 def object_frame(columns: list[str], rows: list[list[Any]]) -> pd.DataFrame:
     """Rows of text cells as a frame of object columns (plain ``str`` values), empty rows included."""
     import pandas as pd
@@ -142,7 +114,7 @@ class _LineFileReader(Reader):
 
     def __init__(self, path: Path, chunk_size: int):
         super().__init__(path, chunk_size)
-        self._lines = _Lines(path)
+        self._lines = Lines(path)
 
     def progress(self) -> float:
         return self._lines.bytes_read / self._lines.total_bytes
@@ -185,7 +157,9 @@ class CsvReader(_LineFileReader):
             if len(cells) != width:
                 problem = problem or f"expected {width} fields, found {len(cells)}"
                 cells = _fit(cells, width)
-            if problem is None and self._lines.last_undecodable >= record.line and _has_undecodable(cells):
+            if record.line in self._lines.too_long:
+                problem = too_long_problem()
+            elif problem is None and self._lines.last_undecodable >= record.line and _has_undecodable(cells):
                 problem = "not valid UTF-8"
             if problem is not None:
                 malformed.append(Malformed(len(rows), record.line, problem))
@@ -229,8 +203,12 @@ class TextReader(_LineFileReader):
         malformed: list[Malformed] = []
         produced = False
         for line in self._lines:
-            if self._lines.last_undecodable == self._lines.line_number:
-                malformed.append(Malformed(len(rows), self._lines.line_number, "not valid UTF-8"))
+            number = self._lines.line_number
+            if number in self._lines.too_long:
+                malformed.append(Malformed(len(rows), number, too_long_problem()))
+                line = ""
+            elif self._lines.last_undecodable == number:
+                malformed.append(Malformed(len(rows), number, "not valid UTF-8"))
             rows.append([line.rstrip("\r\n")])
             if len(rows) == self.chunk_size:
                 yield Chunk(object_frame(self.columns, rows), malformed)
@@ -274,8 +252,8 @@ class JsonLinesReader(_LineFileReader):
         super().__init__(path, chunk_size)
         kinds: dict[str, set[str]] = {}
         with open(path, "rb") as handle:
-            for raw in handle:
-                if not raw.strip():
+            for raw in raw_lines(handle):
+                if raw is None or not raw.strip():
                     continue
                 try:
                     record, _ = _parse_json_line(raw.decode("utf-8-sig"))
@@ -320,7 +298,7 @@ class JsonLinesReader(_LineFileReader):
             if not line.strip():
                 continue
             number = self._lines.line_number
-            record, problem = _parse_json_line(line)
+            record, problem = (None, too_long_problem()) if number in self._lines.too_long else _parse_json_line(line)
             if self._lines.last_undecodable == number:
                 problem = "not valid UTF-8"
             if problem:
