@@ -86,8 +86,8 @@ def _valid_rows(n=10):
         (b"", "empty"),
         ("text\nhello\n", "missing column(s) label"),
         ("text,label\n", "no data rows"),
-        ("text,label\n" + _valid_rows() + "Something.,strategy\n", "unknown label(s) ['strategy'] in row 31"),
-        ("text,label\n" + _valid_rows() + "   ,neither\n", "empty text in row 31"),
+        ("text,label\n" + _valid_rows() + "Something.,strategy\n", "unknown label(s) ['strategy'] in line 32"),
+        ("text,label\n" + _valid_rows() + "   ,neither\n", "empty text in line 32"),
         ("text,label\n" + _valid_rows() + "Tree 3 is TALL. ,neither\n", "duplicate texts"),
         ("text,label\n" + _valid_rows(3), "too few examples"),
         ("id,text,label\n" + "".join(f"a,{t}\n" for t in _valid_rows().splitlines()), "duplicate id(s) ['a']"),
@@ -109,7 +109,7 @@ def test_function_must_belong_to_the_label(tmp_path):
     functions = {"management": "planning", "leadership": "culture", "neither": "none"}
     rows = [f"{text},{label},{functions[label]}" for text, label in _lines()]
     rows[0] = rows[0].replace("planning", "culture")
-    with pytest.raises(CorpusError, match="function does not belong to the row's label in row 1"):
+    with pytest.raises(CorpusError, match="function does not belong to the row's label in line 2"):
         read_labelled_csv(_write(tmp_path, "text,label,function\n" + "\n".join(rows) + "\n"))
 
 
@@ -169,3 +169,10 @@ def test_a_missing_text_file_and_a_bad_split_are_named(tmp_path, small_documents
     table.to_csv(folder / "documents.csv", index=False)
     with pytest.raises(CorpusError, match="split must be train or test"):
         load_documents(folder)
+
+
+def test_problems_are_named_by_their_line_in_the_file_as_batch_jobs_name_them(tmp_path):
+    path = tmp_path / "labels.csv"
+    path.write_text('text,label\n"Plan the budget,\nline by line.",management\n\nSomething.,strategy\n' + _valid_rows())
+    with pytest.raises(CorpusError, match=r"unknown label\(s\) \['strategy'\] in line 5;"):
+        read_labelled_csv(path)

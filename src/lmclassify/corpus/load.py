@@ -11,7 +11,7 @@ checked when present. Every problem is reported at once, in plain words, with th
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,26 +33,39 @@ def normalise_text(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def _rows(index: Iterable[int]) -> str:
-    """Human row numbers (1 = first data row under the header), shortened when there are many."""
-    numbers = [int(i) + 1 for i in index]
+def _rows(index: Iterable[int], lines: Sequence[int] | None = None) -> str:
+    """Where rows are, shortened when there are many: their lines in the file (line 1 is the header), as batch
+    jobs report them too, when ``lines`` (the first line of each data row) is known; else their row numbers
+    (1 = the first data row).
+
+    >>> _rows([0, 2], lines=[2, 3, 5]), _rows([4])
+    ('lines 2, 5', 'row 5')
+    """
+    word = "line" if lines is not None else "row"
+    numbers = [lines[int(i)] if lines is not None else int(i) + 1 for i in index]
     shown = ", ".join(str(n) for n in numbers[:_SHOWN_ROWS])
     more = len(numbers) - _SHOWN_ROWS
-    return f"row {shown}" if len(numbers) == 1 else f"rows {shown}" + (f" and {more} more" if more > 0 else "")
+    if len(numbers) == 1:
+        return f"{word} {shown}"
+    return f"{word}s {shown}" + (f" and {more} more" if more > 0 else "")
 
 
-def _ragged_lines(path: Path) -> list[str]:
-    """The first few records whose number of fields differs from the header's, with their line numbers."""
-    found = []
+def _scan(path: Path) -> tuple[list[str], list[int]]:
+    """The first few records whose number of fields differs from the header's (with their lines), and the first
+    line of every data record (blank lines are no records)."""
+    ragged: list[str] = []
+    starts: list[int] = []
     with open(path, encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle)
         header = next(reader, None)
+        previous_end = reader.line_num
         for record in reader:
-            if header is not None and record and len(record) != len(header):
-                found.append(f"line {reader.line_num} has {len(record)} fields")
-                if len(found) == _SHOWN_ROWS:
-                    break
-    return found
+            if record:
+                starts.append(previous_end + 1)
+                if header is not None and len(record) != len(header) and len(ragged) < _SHOWN_ROWS:
+                    ragged.append(f"line {starts[-1]} has {len(record)} fields")
+            previous_end = reader.line_num
+    return ragged, starts
 
 
 def read_csv(path: str | Path) -> pd.DataFrame:
@@ -62,7 +75,7 @@ def read_csv(path: str | Path) -> pd.DataFrame:
     if not path.is_file():
         raise CorpusError(f"{path}: no such file")
     try:
-        ragged = _ragged_lines(path)
+        ragged, starts = _scan(path)
         if ragged:
             raise CorpusError(
                 f"{path}: every record needs as many fields as the header; {'; '.join(ragged)} "
@@ -78,11 +91,15 @@ def read_csv(path: str | Path) -> pd.DataFrame:
     except (pd.errors.ParserError, csv.Error) as error:
         raise CorpusError(f"{path}: not a readable CSV file ({error})") from None
     frame.columns = [str(column).strip() for column in frame.columns]
+    if len(starts) == len(frame):
+        frame.attrs["lines"] = starts  # where each row is in the file, for messages
     return frame
 
 
 def problems_in(frame: pd.DataFrame, *, min_per_label: int = MIN_EXAMPLES_PER_LABEL) -> list[str]:
-    """List everything wrong with a labelled frame; an empty list means it is usable."""
+    """List everything wrong with a labelled frame; an empty list means it is usable. Rows are named by their
+    lines in the file when the frame was read by :func:`read_csv`, else by their row numbers."""
+    lines = frame.attrs.get("lines")
     missing = [column for column in REQUIRED_COLUMNS if column not in frame.columns]
     if missing:
         return [f"missing column(s) {', '.join(missing)}; found {', '.join(map(str, frame.columns)) or 'none'}"]
@@ -92,30 +109,31 @@ def problems_in(frame: pd.DataFrame, *, min_per_label: int = MIN_EXAMPLES_PER_LA
     text = frame["text"].astype(str)
     empty = text.str.strip() == ""
     if empty.any():
-        problems.append(f"empty text in {_rows(frame.index[empty])}")
+        problems.append(f"empty text in {_rows(frame.index[empty], lines)}")
     bad_label = ~frame["label"].isin(LABELS)
     if bad_label.any():
         found = sorted(set(frame.loc[bad_label, "label"]))[:5]
         problems.append(
-            f"unknown label(s) {found} in {_rows(frame.index[bad_label])}; labels must be one of {', '.join(LABELS)}"
+            f"unknown label(s) {found} in {_rows(frame.index[bad_label], lines)}; "
+            f"labels must be one of {', '.join(LABELS)}"
         )
     keys = text[~empty].map(normalise_text)
     repeated = keys[keys.duplicated(keep=False)]
     if not repeated.empty:
-        problems.append(f"duplicate texts (ignoring case and spacing) in {_rows(repeated.index)}")
+        problems.append(f"duplicate texts (ignoring case and spacing) in {_rows(repeated.index, lines)}")
     if "id" in frame.columns:
         ids = frame["id"].str.strip()
         if (ids == "").any():
-            problems.append(f"empty id in {_rows(frame.index[ids == ''])}")
+            problems.append(f"empty id in {_rows(frame.index[ids == ''], lines)}")
         dup_ids = ids[(ids != "") & ids.duplicated(keep=False)]
         if not dup_ids.empty:
-            problems.append(f"duplicate id(s) {sorted(set(dup_ids))[:5]} in {_rows(dup_ids.index)}")
+            problems.append(f"duplicate id(s) {sorted(set(dup_ids))[:5]} in {_rows(dup_ids.index, lines)}")
     if "function" in frame.columns:
         expected = frame["label"].map(lambda label: FUNCTIONS.get(label, ()) or (NO_FUNCTION,))
         wrong = [i for i, function, allowed in zip(frame.index, frame["function"], expected) if function not in allowed]
         if wrong:
             problems.append(
-                f"function does not belong to the row's label in {_rows(wrong)} "
+                f"function does not belong to the row's label in {_rows(wrong, lines)} "
                 f"(management: {', '.join(FUNCTIONS['management'])}; leadership: "
                 f"{', '.join(FUNCTIONS['leadership'])}; neither: {NO_FUNCTION})"
             )
@@ -124,7 +142,7 @@ def problems_in(frame: pd.DataFrame, *, min_per_label: int = MIN_EXAMPLES_PER_LA
         if bad_split.any():
             problems.append(
                 f"split must be train or test, not {sorted(set(frame.loc[bad_split, 'split']))[:5]} "
-                f"in {_rows(frame.index[bad_split])}"
+                f"in {_rows(frame.index[bad_split], lines)}"
             )
     counts = frame.loc[~bad_label, "label"].value_counts()
     scarce = [f"{label} ({counts.get(label, 0)})" for label in LABELS if counts.get(label, 0) < min_per_label]
