@@ -17,6 +17,7 @@ import threading
 from collections import Counter
 
 from lmclassify.classifier import Classifier, load_model
+from lmclassify.io.atomic import finish_replacing
 from lmclassify.resources import default_model_path, default_model_sha256
 
 _models: dict[str | None, Classifier] = {}
@@ -37,7 +38,9 @@ def cached_model(path: str | os.PathLike[str] | None = None) -> Classifier:
             model = _models.get(key)
             if model is None:
                 if key is None:
-                    model = load_model(default_model_path(), expected_sha256=default_model_sha256())
+                    path = default_model_path()
+                    finish_replacing(path.parent, path.stem)  # before the recorded SHA-256 is read
+                    model = load_model(path, expected_sha256=default_model_sha256())
                 else:
                     model = load_model(key)
                 _models[key] = model

@@ -80,3 +80,64 @@ def write_text_atomically(path: str | Path, text: str) -> Path:
 def write_json_atomically(path: str | Path, value: Any, **options: Any) -> Path:
     """Write ``value`` as indented JSON with a final newline, atomically; ``options`` go to :func:`json.dumps`."""
     return write_text_atomically(path, json.dumps(value, indent=2, **options) + "\n")
+
+
+def _journal(folder: Path, stem: str) -> Path:
+    return folder / f".{stem}.replacing.json"
+
+
+def replace_together(folder: str | Path, stem: str, writers: dict[str, Callable[[IO[bytes]], Any]]) -> list[Path]:
+    """Replace the files ``folder/<stem><suffix>`` (one per ``writers`` key, such as ``".npz"``) as one set.
+
+    Every new file is written and flushed under a temporary name first; then a journal naming them is written,
+    and only then are they renamed into place. A run that dies before the journal exists leaves the old set
+    untouched; one that dies after it leaves a set that :func:`finish_replacing` (called before every model is
+    read) completes. Either way, what is read is the old set or the new set, never a mixture.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> writers = {".a": lambda handle: handle.write(b"1"), ".b": lambda handle: handle.write(b"2")}
+    >>> [path.name for path in replace_together(folder, "m", writers)]
+    ['m.a', 'm.b']
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    finish_replacing(folder, stem)
+    pairs: list[tuple[Path, Path]] = []
+    try:
+        for suffix, write in writers.items():
+            final = folder / f"{stem}{suffix}"
+            handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed after closing
+                dir=folder, prefix=f".{final.name}.", suffix=".new", delete=False
+            )
+            pairs.append((Path(handle.name), final))
+            with handle:
+                write(handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(handle.name, 0o666 & ~_current_umask())
+        write_json_atomically(_journal(folder, stem), [[new.name, final.name] for new, final in pairs])
+    except BaseException:
+        for new, _ in pairs:
+            new.unlink(missing_ok=True)
+        raise
+    finish_replacing(folder, stem)
+    return [final for _, final in pairs]
+
+
+def finish_replacing(folder: str | Path, stem: str) -> None:
+    """Complete a :func:`replace_together` that was interrupted after its journal was written (rename what is
+    left to rename), and remove temporary files of one interrupted before that. Does nothing, cheaply, when
+    there is nothing to finish; where the folder cannot be written (an installed package), it leaves it as is."""
+    folder = Path(folder)
+    journal = _journal(folder, stem)
+    try:
+        if journal.exists():
+            for new, final in json.loads(journal.read_text(encoding="utf-8")):
+                with contextlib.suppress(FileNotFoundError):  # renamed already, by this run or another reader
+                    os.replace(folder / new, folder / final)
+            journal.unlink(missing_ok=True)
+        for stale in folder.glob(f".{stem}.*.new"):
+            stale.unlink(missing_ok=True)
+    except (OSError, ValueError):
+        return

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from lmclassify.errors import ModelError
-from lmclassify.io.atomic import sha256_of, write_atomically
+from lmclassify.io.atomic import finish_replacing, sha256_of, write_atomically
 
 FORMAT_NAME = "lmclassify-compiled-model"
 FORMAT_VERSION = 1
@@ -83,14 +83,24 @@ def with_format(arrays: Mapping[str, np.ndarray], metadata: Mapping[str, Any]) -
     }
 
 
-def write_model(path: str | Path, arrays: Mapping[str, np.ndarray], metadata: Mapping[str, Any]) -> Path:
-    """Write a compiled model as one ``.npz`` file, atomically, with the metadata's checksum; return its path."""
+def model_metadata_json(metadata: Mapping[str, Any]) -> str:
+    """The metadata as a model file stores it: canonical JSON, with its checksum added."""
+    return json.dumps({**metadata, "metadata_sha256": metadata_checksum(metadata)}, sort_keys=True)
+
+
+def model_file_bytes(arrays: Mapping[str, np.ndarray], metadata: Mapping[str, Any]) -> bytes:
+    """The bytes of a compiled model file holding ``arrays`` and ``metadata``."""
     payload = dict(arrays)
-    checked = {**metadata, "metadata_sha256": metadata_checksum(metadata)}
-    payload[METADATA_KEY] = np.frombuffer(json.dumps(checked, sort_keys=True).encode("utf-8"), dtype=np.uint8)
+    payload[METADATA_KEY] = np.frombuffer(model_metadata_json(metadata).encode("utf-8"), dtype=np.uint8)
     buffer = io.BytesIO()
     np.savez(buffer, **payload)  # type: ignore[arg-type]
-    return write_atomically(path, lambda handle: handle.write(buffer.getvalue()))
+    return buffer.getvalue()
+
+
+def write_model(path: str | Path, arrays: Mapping[str, np.ndarray], metadata: Mapping[str, Any]) -> Path:
+    """Write a compiled model as one ``.npz`` file, atomically, with the metadata's checksum; return its path."""
+    data = model_file_bytes(arrays, metadata)
+    return write_atomically(path, lambda handle: handle.write(data))
 
 
 #: Limits a model file must keep to; anything beyond them is refused before it is read into memory.
@@ -187,6 +197,7 @@ def read_model(path: str | Path, *, expected_sha256: str | None = None) -> Model
     truncated, corrupted, altered (``expected_sha256`` given and not matched) or of another format version.
     """
     path = Path(path)
+    finish_replacing(path.parent, path.stem)  # a training run interrupted while it replaced this model's files
     if not path.is_file():
         raise ModelError(f"{path}: no such model file")
     if expected_sha256 is not None and sha256_of(path) != expected_sha256:

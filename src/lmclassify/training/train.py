@@ -18,6 +18,8 @@ model predicts labels only. Progress is logged at INFO level under the ``lmclass
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import platform
 import tempfile
@@ -39,8 +41,8 @@ from lmclassify.errors import ArgumentError, CorpusError
 from lmclassify.evaluation.evaluate import evaluate, evaluate_documents
 from lmclassify.evaluation.metrics import format_label_metrics
 from lmclassify.features.config import FeatureConfig
-from lmclassify.io.atomic import sha256_of, write_atomically, write_json_atomically
-from lmclassify.model.format import read_model, write_model
+from lmclassify.io.atomic import replace_together, sha256_of
+from lmclassify.model.format import model_file_bytes, model_metadata_json
 from lmclassify.resources import DEFAULT_MODEL_NAME, default_corpus_path
 from lmclassify.runtime.compiled import CompiledClassifier
 from lmclassify.training.calibration import fit_offsets
@@ -300,11 +302,22 @@ def train(
     if test_documents is not None and len(test_documents):
         metrics["test_documents"] = evaluate_documents(compiled, test_documents)
     compiled_metadata["metrics"] = metrics
-    model_path = write_model(out / f"{name}.npz", arrays, compiled_metadata)
+    model_bytes = model_file_bytes(arrays, compiled_metadata)
     reference = model.reference()
-    write_atomically(out / f"{name}.joblib", lambda handle: joblib.dump(reference, handle, compress=3))
-    sidecar = {**read_model(model_path).metadata, "file_sha256": sha256_of(model_path)}
-    write_json_atomically(out / f"{name}.json", sidecar, sort_keys=True)
+    sidecar = {
+        **json.loads(model_metadata_json(compiled_metadata)),
+        "file_sha256": hashlib.sha256(model_bytes).hexdigest(),
+    }
+    sidecar_bytes = (json.dumps(sidecar, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    replace_together(
+        out,
+        name,
+        {
+            ".npz": lambda handle: handle.write(model_bytes),
+            ".joblib": lambda handle: joblib.dump(reference, handle, compress=3),
+            ".json": lambda handle: handle.write(sidecar_bytes),
+        },
+    )
     _log_summary(config, compiled_metadata, len(test_rows), out, name)
     return compiled_metadata
 
