@@ -45,8 +45,12 @@ def test_writing_to_a_symbolic_link_replaces_the_file_it_points_to(tmp_path):
     assert link.is_symlink() and real.read_text() == "new"
 
 
+def _writer(data: bytes):
+    return lambda handle: handle.write(data)
+
+
 def _writers(tag: bytes) -> dict:
-    return {suffix: (lambda handle, data=tag + suffix.encode(): handle.write(data)) for suffix in (".npz", ".json")}
+    return {suffix: _writer(tag + suffix.encode()) for suffix in (".npz", ".json")}
 
 
 def _contents(folder) -> dict:
