@@ -385,3 +385,13 @@ def test_escape_formulas_through_the_command_line(tmp_path):
     target = tmp_path / "out.csv"
     assert main(["--input", str(source), "--output", str(target), "--escape-formulas"]) == 0
     assert target.read_text().splitlines()[1].startswith("'+Plan the budget.")
+
+
+def test_a_row_that_is_not_utf8_does_not_stop_a_parquet_output(tmp_path):
+    pytest.importorskip("pyarrow")
+    source = tmp_path / "in.csv"
+    source.write_bytes(b"id,text\n1,Plan the budget.\n2,caf\xe9 plan\n")
+    summary = classify_file(source, tmp_path / "out.parquet")
+    assert summary.rows_read == 2 and summary.malformed == 1
+    written = pd.read_parquet(tmp_path / "out.parquet")
+    assert written["text"].tolist() == ["Plan the budget.", "caf\ufffd plan"]

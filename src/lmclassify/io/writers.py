@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from typing import IO, TYPE_CHECKING, Any
 
 from lmclassify.errors import DataFileError
@@ -183,9 +184,21 @@ class JsonLinesWriter(Writer):
             self.handle.write(("\n".join(lines) + "\n").encode("utf-8", "surrogateescape"))
 
 
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
+
+
+def _utf8(text: str) -> str:
+    """``text`` with the bytes a reader could not decode (kept as lone surrogates) written as U+FFFD."""
+    if _UNDECODABLE.search(text) is None:
+        return text
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 class ParquetWriter(Writer):
     """Parquet, one row group per chunk. The schema comes from the first chunk: Arrow-typed and numeric columns
-    keep their types; text columns (and columns of mixed values, written as JSON text) are strings."""
+    keep their types; text columns (and columns of mixed values, written as JSON text) are strings. Parquet
+    strings must be UTF-8, so bytes that were not UTF-8 in the input (a row reported malformed) are written as
+    U+FFFD: write .csv, .txt or .jsonl to keep them byte for byte."""
 
     def __init__(self, handle: IO[bytes]):
         super().__init__(handle)
@@ -201,7 +214,7 @@ class ParquetWriter(Writer):
         for name in frame.columns:
             if frame[name].dtype == object:
                 values = [
-                    None if _is_missing(value) else value if isinstance(value, str) else cell_text(value)
+                    None if _is_missing(value) else _utf8(value) if isinstance(value, str) else cell_text(value)
                     for value in frame[name].tolist()
                 ]
                 prepared[name] = pd.Series(values, index=frame.index, dtype=object)
