@@ -170,3 +170,23 @@ def test_with_documents_groups_units_by_document(small_documents_dir, corpus):
         "list_item",
         "sentence",
     }
+
+
+@pytest.mark.slow
+def test_sigterm_stops_training_cleanly_and_leaves_the_model_as_it_was(tmp_path, small_model_dir, small_corpus_csv):
+    out = tmp_path / "models"
+    out.mkdir()
+    for suffix in (".npz", ".json", ".joblib"):
+        (out / f"default{suffix}").write_bytes((small_model_dir / f"default{suffix}").read_bytes())
+    before = {path.name: path.read_bytes() for path in out.iterdir()}
+    command = [sys.executable, "-m", "lmclassify.train", "--data", str(small_corpus_csv), "--out", str(out)]
+    process = subprocess.Popen([*command, "--no-search"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    while "data:" not in process.stdout.readline():  # training has started: its progress is logged
+        assert process.poll() is None, "training ended before it started"
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    if process.returncode == 0:
+        pytest.skip("training finished before the signal arrived")
+    assert process.returncode == 128 + signal.SIGTERM and "nothing was written" in err and "Traceback" not in err
+    assert {path.name: path.read_bytes() for path in out.iterdir()} == before

@@ -10,37 +10,13 @@ import argparse
 import os
 import signal
 import sys
-import threading
-from collections.abc import Iterator
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
 
 from lmclassify.batch import DEFAULT_CHUNK_SIZE, classify_file
+from lmclassify.cli.common import Terminated, terminate_like_interrupt
 from lmclassify.errors import DataFileError, ModelError
 
 COMMAND = "lmclassify classify"
-
-
-class Terminated(BaseException):
-    """SIGTERM arrived (as ``timeout``, Slurm and ``docker stop`` send): the run stops as on Ctrl-C."""
-
-
-@contextmanager
-def _terminate_like_interrupt() -> Iterator[None]:
-    """While the job runs, SIGTERM raises :class:`Terminated`, so the output's temporary file is removed and the
-    worker processes are stopped, exactly as after Ctrl-C."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def stop(signum: int, frame: object) -> None:
-        raise Terminated
-
-    previous = signal.signal(signal.SIGTERM, stop)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def build_parser(prog: str = COMMAND) -> argparse.ArgumentParser:
@@ -92,7 +68,7 @@ def main(argv: list[str] | None = None, prog: str = COMMAND) -> int:
     if args.chunk_size < 1:
         parser.error(f"--chunk-size must be at least 1, got {args.chunk_size}")
     try:
-        with _terminate_like_interrupt():
+        with terminate_like_interrupt():
             summary = classify_file(
                 args.input,
                 args.output,

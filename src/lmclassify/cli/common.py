@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import logging
+import signal
 import sys
+import threading
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from lmclassify.cache import cached_model
 from lmclassify.classifier import Classifier
@@ -52,3 +56,25 @@ def show_progress_logs(stream: object = None) -> None:
         handler._lmclassify_cli = True  # type: ignore[attr-defined]
         logger.addHandler(handler)
     logger.setLevel(logging.INFO)
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived (as ``timeout``, Slurm and ``docker stop`` send): the run stops as on Ctrl-C."""
+
+
+@contextmanager
+def terminate_like_interrupt() -> Iterator[None]:
+    """While a job runs, SIGTERM raises :class:`Terminated`, so that temporary files are removed and worker
+    processes stopped, exactly as after Ctrl-C (only in the main thread, where signals arrive)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -4,9 +4,10 @@ model; see :mod:`lmclassify.training.train`."""
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 
-from lmclassify.cli.common import fail, show_progress_logs
+from lmclassify.cli.common import Terminated, fail, show_progress_logs, terminate_like_interrupt
 from lmclassify.errors import ArgumentError, CorpusError
 from lmclassify.resources import DEFAULT_MODEL_NAME
 from lmclassify.training.train import train
@@ -34,15 +35,16 @@ def main(argv: list[str] | None = None, prog: str = COMMAND) -> int:
     documents: str | bool | None = False if args.no_documents else args.documents
     show_progress_logs()
     try:
-        train(
-            args.data,
-            args.out,
-            args.seed,
-            args.name,
-            search=not args.no_search,
-            jobs=args.jobs,
-            documents=documents,
-        )
+        with terminate_like_interrupt():
+            train(
+                args.data,
+                args.out,
+                args.seed,
+                args.name,
+                search=not args.no_search,
+                jobs=args.jobs,
+                documents=documents,
+            )
     except (CorpusError, ArgumentError) as error:
         fail("error", error)
         fail("error", "nothing was written; the existing model is unchanged")
@@ -50,6 +52,9 @@ def main(argv: list[str] | None = None, prog: str = COMMAND) -> int:
     except OSError as error:
         fail("error", error)
         return 1
+    except (KeyboardInterrupt, Terminated) as stopped:
+        fail("error", "stopped; nothing was written and the existing model is unchanged")
+        return 130 if isinstance(stopped, KeyboardInterrupt) else 128 + signal.SIGTERM
     return 0
 
 
