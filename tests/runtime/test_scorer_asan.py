@@ -12,11 +12,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-import lmclassify
+from conftest import REPO
 
 pytestmark = pytest.mark.slow
-SOURCE = Path(lmclassify.__file__).parent / "runtime" / "_fastscore.c"
+SOURCE = REPO / "src" / "lmclassify" / "runtime" / "_fastscore.c"  # the checkout's: an installed wheel has no C
 FUZZER = Path(__file__).parents[1] / "fuzz" / "asan_scorer.py"
 
 
