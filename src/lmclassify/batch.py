@@ -128,15 +128,17 @@ def _load_in_worker(model_path: str | None, parent: int) -> None:
     cached_model(model_path)
 
 
-def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    """Cancel what is queued and end the worker processes now, rather than wait for their current chunks."""
+def _stop_workers(pool: ProcessPoolExecutor, children_before: set[Any]) -> None:
+    """Cancel what is queued and end the pool's worker processes now, rather than wait for their current chunks.
+    Only children started since ``children_before`` are ended: other processes of the caller's are left alone."""
     import multiprocessing
 
     pool.shutdown(wait=False, cancel_futures=True)
-    for child in multiprocessing.active_children():
-        child.terminate()
-    for child in multiprocessing.active_children():
-        child.join(timeout=5)
+    workers = set(multiprocessing.active_children()) - children_before
+    for worker in workers:
+        worker.terminate()
+    for worker in workers:
+        worker.join(timeout=5)
 
 
 def _texts_of(chunk: Chunk, column: str) -> list[Any]:
@@ -183,6 +185,7 @@ def _results(
     import multiprocessing
 
     context = multiprocessing.get_context("spawn")  # no fork of a process with reader threads
+    children_before = set(multiprocessing.active_children())
     pool = ProcessPoolExecutor(
         jobs, mp_context=context, initializer=_load_in_worker, initargs=(model_path, os.getpid())
     )
@@ -197,7 +200,7 @@ def _results(
             done, future = pending.popleft()
             yield done, future.result()
     except BaseException:  # an interrupt, a termination signal, a failed chunk or a closed generator
-        _stop_workers(pool)
+        _stop_workers(pool, children_before)
         raise
     pool.shutdown(wait=True)
 

@@ -13,6 +13,7 @@ bounded in length.
 from __future__ import annotations
 
 import codecs
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -21,6 +22,19 @@ from typing import IO
 MAX_LINE_BYTES = 8 << 20
 #: What a line over :data:`MAX_LINE_BYTES` is read as (its number is in :attr:`Lines.too_long`).
 SKIPPED_LINE = "\0\n"
+
+
+#: What ``surrogateescape`` makes of bytes that are not UTF-8 (valid UTF-8 never decodes to these).
+UNDECODABLE = re.compile("[\udc80-\udcff]")
+
+
+def has_undecodable(text: str) -> bool:
+    """Whether ``text`` holds bytes that were not UTF-8 when it was read.
+
+    >>> has_undecodable("caf\\udce9"), has_undecodable("café")
+    (True, False)
+    """
+    return UNDECODABLE.search(text) is not None
 
 
 def raw_lines(handle: IO[bytes]) -> Iterator[bytes | None]:

@@ -24,7 +24,6 @@ import csv
 import io
 import json
 import math
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from lmclassify.errors import ArgumentError, DataFileError
 from lmclassify.io.csv_records import CsvRecords
 from lmclassify.io.formats import file_format, require_pyarrow
-from lmclassify.io.lines import Lines, raw_lines, too_long_problem
+from lmclassify.io.lines import Lines, has_undecodable, raw_lines, too_long_problem
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -159,7 +158,7 @@ class CsvReader(_LineFileReader):
                 cells = _fit(cells, width)
             if record.line in self._lines.too_long:
                 problem = too_long_problem()
-            elif problem is None and self._lines.last_undecodable >= record.line and _has_undecodable(cells):
+            elif problem is None and self._lines.last_undecodable >= record.line and any(map(has_undecodable, cells)):
                 problem = "not valid UTF-8"
             if problem is not None:
                 malformed.append(Malformed(len(rows), record.line, problem))
@@ -169,13 +168,6 @@ class CsvReader(_LineFileReader):
                 produced, rows, malformed = True, [], []
         if rows or not produced:
             yield Chunk(object_frame(self.columns, rows), malformed)
-
-
-_UNDECODABLE = re.compile("[\udc80-\udcff]")  # what surrogateescape makes of bytes that are not UTF-8
-
-
-def _has_undecodable(cells: list[str]) -> bool:
-    return any(_UNDECODABLE.search(cell) for cell in cells)
 
 
 def _fit(cells: list[str], width: int) -> list[str]:

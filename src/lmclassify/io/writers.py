@@ -16,11 +16,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from typing import IO, TYPE_CHECKING, Any
 
 from lmclassify.errors import DataFileError
 from lmclassify.io.formats import require_pyarrow
+from lmclassify.io.lines import has_undecodable
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -184,12 +184,9 @@ class JsonLinesWriter(Writer):
             self.handle.write(("\n".join(lines) + "\n").encode("utf-8", "surrogateescape"))
 
 
-_UNDECODABLE = re.compile("[\udc80-\udcff]")
-
-
 def _utf8(text: str) -> str:
     """``text`` with the bytes a reader could not decode (kept as lone surrogates) written as U+FFFD."""
-    if _UNDECODABLE.search(text) is None:
+    if not has_undecodable(text):
         return text
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 

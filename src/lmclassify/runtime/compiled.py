@@ -145,7 +145,7 @@ class CompiledClassifier:
         """Every head's probabilities, shape ``(len(texts), n_outputs)``, in the model's output order."""
         texts = list(texts)
         table = np.empty((len(texts), self.parts.n_outputs))
-        for _ in fill(self._c or self._python, texts, table, threaded=self._c is not None):
+        for _ in fill(self.scorer, texts, table, threaded=self.accelerated):
             pass
         return table
 
@@ -173,7 +173,7 @@ class CompiledClassifier:
         table = np.empty((len(texts), self.parts.n_outputs))
         predictions: list[Prediction] = []
         with _collection_paused(len(texts) >= CHUNK):
-            for start, stop in fill(self._c or self._python, texts, table, threaded=self._c is not None):
+            for start, stop in fill(self.scorer, texts, table, threaded=self.accelerated):
                 if self._c is not None:
                     predictions += build_predictions(table[start:stop], Prediction, self._layout)
                 else:

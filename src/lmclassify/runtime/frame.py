@@ -43,7 +43,8 @@ def result_columns(labels: Sequence[str], prefix: str = "") -> list[str]:
 def check_no_clash(existing: Sequence[object], added: Sequence[str], option: str = "prefix=") -> None:
     """Raise :class:`~lmclassify.errors.ColumnError` naming the columns of ``existing`` that ``added`` would
     overwrite, and the option (``prefix=`` or ``--prefix``) that adds the results under other names."""
-    clashes = [name for name in added if name in set(existing)]
+    present = set(existing)
+    clashes = [name for name in added if name in present]
     if clashes:
         raise ColumnError(
             f"already has column(s) {clashes}, which classifying adds; use {option} (for example "

@@ -177,9 +177,10 @@ class KotterClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         from lmclassify.runtime.compiled import CompiledClassifier
         from lmclassify.training.equivalence import max_difference
 
-        arrays, compiled = export_reference(self.reference(), metadata or {})
+        reference = self.reference()
+        arrays, compiled = export_reference(reference, metadata or {})
         texts = _texts(check_texts) if check_texts is not None else self._own_terms()
-        difference = max_difference(self.reference(), CompiledClassifier(arrays, compiled), texts)
+        difference = max_difference(reference, CompiledClassifier(arrays, compiled), texts)
         if difference > EQUIVALENCE_TOLERANCE:
             raise ExportError(f"compiled model differs from scikit-learn by {difference:.3g}; nothing was written")
         compiled["compiled_max_difference"] = difference
