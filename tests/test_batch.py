@@ -395,3 +395,78 @@ def test_a_row_that_is_not_utf8_does_not_stop_a_parquet_output(tmp_path):
     assert summary.rows_read == 2 and summary.malformed == 1
     written = pd.read_parquet(tmp_path / "out.parquet")
     assert written["text"].tolist() == ["Plan the budget.", "caf\ufffd plan"]
+
+
+# ------------------------------------------------------------------------------------------------ gold column
+def _gold_input(path: Path, corpus: pd.DataFrame, rows: int = 240) -> pd.DataFrame:
+    """Corpus rows with their gold labels, a few of them blank, unknown or without text."""
+    frame = corpus[["id", "text", "label"]].head(rows).reset_index(drop=True).copy()
+    frame.loc[3, "label"] = ""
+    frame.loc[5, "label"] = "Management"
+    frame.loc[8, "text"] = ""
+    frame.to_csv(path, index=False)
+    return frame
+
+
+def test_gold_scores_the_predictions_written_as_label_metrics_would(tmp_path, corpus):
+    from lmclassify.evaluation.metrics import label_metrics
+
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    frame = _gold_input(source, corpus)
+    summary = classify_file(source, target, chunk_size=50, prefix="pred_", gold="label")
+    written = pd.read_csv(target, dtype=str, keep_default_na=False)
+    scored = written[written["label"].isin(["management", "leadership", "neither"]) & (written["pred_label"] != "")]
+    probabilities = scored[["pred_p_management", "pred_p_leadership", "pred_p_neither"]].astype(float)
+    reference = label_metrics(scored["label"], scored["pred_label"], probabilities.to_numpy())
+    gold = summary.gold
+    assert gold is not None and gold.column == "label"
+    assert (gold.rows, gold.missing, gold.unknown, gold.unclassified) == (len(frame) - 3, 1, 1, 1)
+    assert gold.accuracy == pytest.approx(reference["accuracy"])
+    assert gold.macro_f1 == pytest.approx(reference["macro_f1"])
+    assert gold.counts == reference["confusion_matrix"]
+    report = summary.report()
+    assert f"accuracy {reference['accuracy']:.3f}, macro-F1 {reference['macro_f1']:.3f}" in report
+    assert "1 row(s) without a gold label, 1 with an unknown one, 1 not classified" in report
+    assert "'Management' 1" in report
+
+
+def test_gold_counts_are_the_same_with_two_jobs(tmp_path, corpus):
+    source = tmp_path / "in.csv"
+    _gold_input(source, corpus)
+    one = classify_file(source, tmp_path / "one.csv", chunk_size=23, prefix="pred_", gold="label")
+    two = classify_file(source, tmp_path / "two.csv", chunk_size=23, prefix="pred_", gold="label", jobs=2)
+    assert one.gold is not None and two.gold is not None
+    assert two.gold.to_dict() == one.gold.to_dict()
+
+
+def test_gold_from_jsonl_counts_null_and_non_text_labels(tmp_path):
+    source = tmp_path / "in.jsonl"
+    rows = [
+        {"text": "Prepare the quarterly budget and track spending against it.", "coded": "management"},
+        {"text": "Rally everyone behind one shared purpose.", "coded": None},
+        {"text": "The museum opened in 1891.", "coded": 2},
+    ]
+    source.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    summary = classify_file(source, tmp_path / "out.jsonl", gold="coded")
+    assert summary.gold is not None
+    assert (summary.gold.rows, summary.gold.missing, summary.gold.unknown) == (1, 1, 1)
+
+
+def test_a_missing_gold_column_is_refused_before_any_work(tmp_path, monkeypatch):
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    write_input(source, TEXTS)
+
+    def never(*args, **kwargs):
+        raise AssertionError("rows were classified")
+
+    monkeypatch.setattr(batch, "_results", never)
+    with pytest.raises(DataFileError, match=r"no gold column 'coded'.*\['id', 'text', 'note'\].*--gold"):
+        classify_file(source, target, gold="coded")
+    assert list(tmp_path.iterdir()) == [source]
+
+
+def test_without_gold_the_summary_has_no_gold_figures(tmp_path):
+    source = tmp_path / "in.csv"
+    write_input(source, TEXTS)
+    summary = classify_file(source, tmp_path / "out.csv")
+    assert summary.gold is None and "gold labels" not in summary.report()

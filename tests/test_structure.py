@@ -25,7 +25,7 @@ LAYERS = [
     ["explain", "documents"],
     ["evaluation"],
     ["training"],
-    ["classifier", "cache", "api", "batch", "integrations"],
+    ["classifier", "cache", "api", "workers", "batch", "integrations"],
     ["cli", "__init__", "__main__", "train", "evaluate", "model_selection", "datasheet", "markup"],
 ]
 RANK = {top: rank for rank, tops in enumerate(LAYERS) for top in tops}

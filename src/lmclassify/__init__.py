@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from lmclassify.api import analyze, classify, classify_frame, explain
+from lmclassify.api import analyze, classify, classify_frame, compare, explain
 from lmclassify.cache import cached_model, default_model
 from lmclassify.classifier import Classifier, load_model
 from lmclassify.corpus.codebook import FUNCTIONS, LABELS
@@ -89,6 +89,7 @@ __all__ = [
     "cached_model",
     "classify",
     "classify_frame",
+    "compare",
     "default_model",
     "explain",
     "load_model",

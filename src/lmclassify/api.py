@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, overload
 
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from lmclassify.documents.analysis import DocumentReport
+    from lmclassify.documents.compare_result import Comparison
     from lmclassify.explain import Explanation
     from lmclassify.runtime.prediction import Prediction
 
@@ -50,10 +52,39 @@ def explain(text: str, top: int | None = 5) -> Explanation:
     return default_model().explain(text, top=top)
 
 
-def analyze(document: str, *, counted_kinds: Sequence[str] | None = None) -> DocumentReport:
+def analyze(document: str, *, counted_kinds: Sequence[str] | None = None, source: str | None = None) -> DocumentReport:
     """Split ``document`` into units and classify each with the default model; see :meth:`Classifier.analyze`.
+
+    ``source`` names the document (such as its file name) in the report and its HTML page.
 
     >>> analyze("Plan the budget. Inspire the team.").profile["sentence_share"].tolist()
     [0.5, 0.5, 0.0]
     """
-    return default_model().analyze(document, counted_kinds=counted_kinds)
+    return default_model().analyze(document, counted_kinds=counted_kinds, source=source)
+
+
+def compare(
+    paths_or_folder: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    *,
+    metadata: str | os.PathLike[str] | None = None,
+    group_by: str | None = None,
+    model: str | os.PathLike[str] | None = None,
+    progress: bool = False,
+) -> Comparison:
+    """Profile many documents (a folder, or a list of files) side by side; see :mod:`lmclassify.documents.compare`.
+
+    ``metadata`` is a CSV file with a ``file`` column whose other columns are added to the profiles;
+    ``group_by`` names one of them (or ``folder``) to get :attr:`Comparison.groups`; ``model`` is a compiled
+    model file instead of the bundled default. Unreadable files get a row with an ``error``.
+
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "plan.txt").write_text("Track spending against the budget.", encoding="utf-8")
+    >>> compare(folder).profiles[["file", "management_word_share"]].values.tolist()
+    [['plan.txt', 1.0]]
+    """
+    from lmclassify.cache import cached_model
+    from lmclassify.documents.compare import compare_documents
+
+    classifier = default_model() if model is None else cached_model(model)
+    return compare_documents(classifier, paths_or_folder, metadata=metadata, group_by=group_by, progress=progress)

@@ -25,21 +25,23 @@ import os
 import sys
 import time
 import warnings
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from lmclassify.cache import cached_model
 from lmclassify.errors import ArgumentError, ColumnError, DataFileError
+from lmclassify.evaluation.gold import GoldScore
 from lmclassify.io.atomic import write_atomically
 from lmclassify.io.formats import file_format, require_pyarrow
 from lmclassify.io.progress import ProgressBar
 from lmclassify.io.readers import Chunk, Malformed, Reader, open_reader
 from lmclassify.io.writers import open_writer
 from lmclassify.runtime.frame import check_no_clash
+from lmclassify.workers import in_order
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -63,6 +65,8 @@ class BatchSummary:
     malformed_listed: list[Malformed] = field(default_factory=list)
     by_label: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    #: Predicted labels scored against the gold column (``gold=``); ``None`` without one.
+    gold: GoldScore | None = None
 
     @property
     def skipped(self) -> int:
@@ -74,12 +78,14 @@ class BatchSummary:
         return self.rows_read / self.seconds if self.seconds > 0 else 0.0
 
     def report(self) -> str:
-        """A few lines for people: counts, labels, speed, and the first malformed records by line number."""
+        """A few lines for people: counts, labels, the score against the gold column (if any), speed, and the
+        first malformed records by line number."""
         labels = ", ".join(f"{label} {count:,}" for label, count in self.by_label.items()) or "none"
         lines = [
             f"read {self.rows_read:,} rows from {self.input}; classified {self.classified:,}; "
             f"skipped {self.skipped:,} ({self.empty:,} without text, {self.malformed:,} malformed)",
             f"by label: {labels}",
+            *([self.gold.report()] if self.gold is not None else []),
             f"{self.seconds:.1f} s, {self.rows_per_second:,.0f} rows/s; wrote {self.output}",
         ]
         if self.malformed:
@@ -106,41 +112,6 @@ def classify_texts(texts: list[Any], model_path: str | None = None, prefix: str 
         return cached_model(model_path).classify_frame(frame, column="text", prefix=prefix).drop(columns=["text"])
 
 
-#: How often a worker process checks that the process that started it is still alive, in seconds.
-PARENT_CHECK_SECONDS = 0.5
-
-
-def _exit_when_orphaned(parent: int) -> None:
-    while True:
-        time.sleep(PARENT_CHECK_SECONDS)
-        if os.getppid() != parent:  # the parent died (killed, even with SIGKILL): nobody will read our results
-            os._exit(1)
-
-
-def _load_in_worker(model_path: str | None, parent: int) -> None:
-    """Start a worker process: interrupts are the parent's to handle, the worker exits as soon as its parent is
-    gone, and the model is loaded once."""
-    import signal
-    import threading
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True, name="lmclassify-parent").start()
-    cached_model(model_path)
-
-
-def _stop_workers(pool: ProcessPoolExecutor, children_before: set[Any]) -> None:
-    """Cancel what is queued and end the pool's worker processes now, rather than wait for their current chunks.
-    Only children started since ``children_before`` are ended: other processes of the caller's are left alone."""
-    import multiprocessing
-
-    pool.shutdown(wait=False, cancel_futures=True)
-    workers = set(multiprocessing.active_children()) - children_before
-    for worker in workers:
-        worker.terminate()
-    for worker in workers:
-        worker.join(timeout=5)
-
-
 def _texts_of(chunk: Chunk, column: str) -> list[Any]:
     texts: list[Any] = chunk.frame[column].tolist()
     for record in chunk.malformed:
@@ -162,14 +133,19 @@ def _check_paths(input_path: Path, output_path: Path) -> tuple[str, str]:
     return kinds
 
 
-def _check_columns(reader: Reader, column: str, added: list[str]) -> None:
+def _check_columns(reader: Reader, column: str, added: list[str], gold: str | None) -> None:
     if column not in reader.columns:
         raise DataFileError(
             f"{reader.path}: no column {column!r} to classify; the file has columns {reader.columns}. "
             "Name the text column with --column"
         )
+    if gold is not None and gold not in reader.columns:
+        raise DataFileError(
+            f"{reader.path}: no gold column {gold!r}; the file has columns {reader.columns}. "
+            "Name the column of gold labels with --gold"
+        )
     try:
-        check_no_clash(reader.columns, added, option="--prefix ")
+        check_no_clash(reader.columns, added, option="--prefix")
     except ColumnError as error:
         raise DataFileError(f"{reader.path}: {error}") from None
 
@@ -177,32 +153,16 @@ def _check_columns(reader: Reader, column: str, added: list[str]) -> None:
 def _results(
     chunks: Iterator[Chunk], column: str, model_path: str | None, jobs: int, prefix: str
 ) -> Iterator[tuple[Chunk, pd.DataFrame]]:
-    """Each chunk with its added columns, in input order; with ``jobs > 1``, at most ``2 * jobs`` chunks in flight."""
-    if jobs == 1:
-        for chunk in chunks:
-            yield chunk, classify_texts(_texts_of(chunk, column), model_path, prefix)
-        return
-    import multiprocessing
-
-    context = multiprocessing.get_context("spawn")  # no fork of a process with reader threads
-    children_before = set(multiprocessing.active_children())
-    pool = ProcessPoolExecutor(
-        jobs, mp_context=context, initializer=_load_in_worker, initargs=(model_path, os.getpid())
+    """Each chunk with its added columns, in input order; with ``jobs > 1`` classified in worker processes that
+    load the model once (see :func:`lmclassify.workers.in_order`)."""
+    return in_order(
+        partial(classify_texts, model_path=model_path, prefix=prefix),
+        chunks,
+        jobs,
+        payload=lambda chunk: _texts_of(chunk, column),
+        load=cached_model,
+        load_args=(model_path,),
     )
-    pending: deque[tuple[Chunk, Future[pd.DataFrame]]] = deque()
-    try:
-        for chunk in chunks:
-            pending.append((chunk, pool.submit(classify_texts, _texts_of(chunk, column), model_path, prefix)))
-            if len(pending) >= 2 * jobs:
-                done, future = pending.popleft()
-                yield done, future.result()
-        while pending:
-            done, future = pending.popleft()
-            yield done, future.result()
-    except BaseException:  # an interrupt, a termination signal, a failed chunk or a closed generator
-        _stop_workers(pool, children_before)
-        raise
-    pool.shutdown(wait=True)
 
 
 def classify_file(
@@ -216,6 +176,7 @@ def classify_file(
     progress_stream: TextIO | None = None,
     prefix: str = "",
     escape_formulas: bool = False,
+    gold: str | None = None,
 ) -> BatchSummary:
     """Classify the ``column`` of every row of ``input_path`` into ``output_path``; formats from the extensions.
 
@@ -224,11 +185,14 @@ def classify_file(
     of them would overwrite is refused, naming ``--prefix``). ``escape_formulas`` puts an apostrophe in front of
     CSV and text cells that a spreadsheet would run as formulas (``=``, ``+``, ``-``, ``@``). A progress bar is
     drawn on ``progress_stream`` (default stderr) when ``progress`` is true, or by default when that stream is a
-    terminal.
+    terminal. ``gold`` names a column of gold labels: ``summary.gold`` (a
+    :class:`~lmclassify.evaluation.gold.GoldScore`) then scores the predicted labels against it (accuracy,
+    macro-F1, F1 by label, and the rows without a valid gold label, counted), and the report shows it.
 
     Raises :class:`DataFileError` (unsupported extension, missing input, output that is the input, missing or
-    clashing column), :class:`lmclassify.ModelError`, or ``ModuleNotFoundError`` when Parquet needs pyarrow, all
-    before anything is written. Bad rows never raise; if the run fails anyway, ``output_path`` is left as it was.
+    clashing column, missing gold column), :class:`lmclassify.ModelError`, or ``ModuleNotFoundError`` when
+    Parquet needs pyarrow, all before anything is written. Bad rows never raise; if the run fails anyway,
+    ``output_path`` is left as it was.
     """
     started = time.perf_counter()
     input_path, output_path = Path(input_path), Path(output_path)
@@ -240,11 +204,13 @@ def classify_file(
     model_path = None if model is None else str(Path(model).resolve())
     added = list(classify_texts([], model_path, prefix).columns)  # loads and checks the model
     summary = BatchSummary(input_path, output_path)
+    if gold is not None:
+        summary.gold = GoldScore(gold, tuple(added_labels(added, prefix)))
     labels: Counter[str] = Counter()
     bar = ProgressBar(progress_stream or sys.stderr, enabled=progress)
 
     with open_reader(input_path, chunk_size, text_column=column) as reader:
-        _check_columns(reader, column, added)
+        _check_columns(reader, column, added, gold)
 
         def write(handle: IO[bytes]) -> None:
             import pandas as pd
@@ -254,6 +220,8 @@ def classify_file(
                     writer.write(pd.concat([chunk.frame, result], axis=1))
                     classified = int(result[f"{prefix}label"].notna().sum())
                     labels.update(result[f"{prefix}label"].dropna().tolist())
+                    if summary.gold is not None:
+                        summary.gold.add(chunk.frame[summary.gold.column].tolist(), result[f"{prefix}label"].tolist())
                     summary.rows_read += len(chunk.frame)
                     summary.classified += classified
                     summary.malformed += len(chunk.malformed)

@@ -38,10 +38,13 @@ class Classifier(CompiledClassifier):
         """
         return explain_text(self, text, top=top)
 
-    def analyze(self, document: str, *, counted_kinds: Sequence[str] | None = None) -> DocumentReport:
+    def analyze(
+        self, document: str, *, counted_kinds: Sequence[str] | None = None, source: str | None = None
+    ) -> DocumentReport:
         """Split ``document`` into units and classify each: see :class:`lmclassify.DocumentReport`.
 
-        ``counted_kinds`` chooses the unit kinds the profile counts (default: list items and sentences).
+        ``counted_kinds`` chooses the unit kinds the profile counts (default: list items and sentences);
+        ``source`` names the document (such as its file name) in the report and its HTML page.
 
         >>> from lmclassify.resources import default_model_path
         >>> report = load_model(default_model_path()).analyze("Plan the budget. Inspire the team.")
@@ -49,7 +52,7 @@ class Classifier(CompiledClassifier):
         ['management', 'leadership']
         """
         kinds = None if counted_kinds is None else tuple(counted_kinds)
-        return analyze_document(self, document, counted_kinds=kinds)
+        return analyze_document(self, document, counted_kinds=kinds, source=source)
 
 
 def load_model(path: str | Path, *, expected_sha256: str | None = None) -> Classifier:

@@ -1,5 +1,6 @@
-"""``lmclassify classify`` stops cleanly when it is told to: Ctrl-C and SIGTERM remove the partial output and stop
-the workers; SIGKILL of the main process leaves no worker running."""
+"""``lmclassify classify``: labelled input (``--prefix``, ``--gold``), its help, and stopping cleanly when it is told
+to: Ctrl-C and SIGTERM remove the partial output and stop the workers; SIGKILL of the main process leaves no worker
+running."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process parents from /proc"),
-]
+from lmclassify.cli.classify import build_parser, main
+
+#: The signal tests: slow, and they read process parents from /proc.
+needs_proc = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process parents from /proc")
 
 
 def _children(pid: int) -> set[int]:
@@ -76,6 +78,8 @@ def _leftovers(out: Path) -> list[str]:
     return sorted(path.name for path in out.parent.iterdir() if path.name.startswith((out.name, f".{out.name}")))
 
 
+@pytest.mark.slow
+@needs_proc
 @pytest.mark.parametrize(
     ("send", "code", "said"),
     [
@@ -101,6 +105,8 @@ def test_an_interrupted_or_terminated_run_stops_its_workers_and_leaves_nothing(t
         assert _leftovers(out) == []
 
 
+@pytest.mark.slow
+@needs_proc
 def test_workers_exit_when_the_main_process_is_killed(tmp_path, big_input):
     out = tmp_path / "out.csv"
     process = _start(big_input, out)
@@ -109,3 +115,69 @@ def test_workers_exit_when_the_main_process_is_killed(tmp_path, big_input):
     process.wait(timeout=10)
     assert _wait(lambda: not any(_alive(pid) for pid in workers), 15), "a worker outlived its parent"
     assert not out.exists()
+
+
+# ------------------------------------------------------------------------------------------ labelled input
+LABELLED = "text,label\nPlan the rota for December.,management\nInspire the team to aim higher.,leadership\n"
+
+
+def test_a_gold_label_column_without_prefix_is_refused_naming_the_prefix_option(tmp_path, capsys):
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    source.write_text(LABELLED)
+    assert main(["--input", str(source), "--output", str(target), "--gold", "label"]) == 2
+    err = capsys.readouterr().err
+    assert "already has column(s) ['label']" in err and "use --prefix (for example --prefix pred_)" in err
+    assert not target.exists()
+
+
+def test_gold_adds_accuracy_and_macro_f1_to_the_summary(tmp_path, capsys):
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    source.write_text(LABELLED + "Check the stock levels.,\nThe river froze.,Neither\n")
+    assert main(["--input", str(source), "--output", str(target), "--prefix", "pred_", "--gold", "label"]) == 0
+    err = capsys.readouterr().err
+    written = [line.split(",") for line in target.read_text().splitlines()[1:3]]
+    right = sum(row[1] == row[2] for row in written)
+    assert f"gold labels in column 'label': accuracy {right / 2:.3f}," in err and "over 2 rows" in err
+    assert "macro-F1" in err and "F1 by label: management" in err
+    assert "1 row(s) without a gold label, 1 with an unknown one, 0 not classified" in err
+    assert "'Neither' 1" in err
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_missing_gold_column_names_it_and_the_columns_there_are(tmp_path, capsys, jobs):
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    source.write_text(LABELLED)
+    command = ["--input", str(source), "--output", str(target), "--prefix", "p_", "--gold", "coded", "--jobs", jobs]
+    assert main(command) == 2
+    err = capsys.readouterr().err
+    assert "no gold column 'coded'" in err and "['text', 'label']" in err and "--gold" in err
+    assert not target.exists()
+
+
+def test_the_gold_figures_are_the_same_with_two_jobs(tmp_path, capsys, corpus):
+    source = tmp_path / "in.csv"
+    corpus[["text", "label"]].head(120).to_csv(source, index=False)
+    figures = []
+    for jobs in ("1", "2"):
+        command = ["--input", str(source), "--output", str(tmp_path / f"out{jobs}.csv"), "--prefix", "pred_"]
+        assert main([*command, "--gold", "label", "--jobs", jobs, "--chunk-size", "16"]) == 0
+        figures.append([line for line in capsys.readouterr().err.splitlines() if "F1" in line])
+    assert len(figures[0]) == 2 and figures[0] == figures[1]
+
+
+def test_the_labelled_example_scores_every_row(tmp_path, capsys):
+    source = REPO / "examples" / "labelled.csv"
+    rows = len(source.read_text(encoding="utf-8").splitlines()) - 1
+    command = ["--input", str(source), "--output", str(tmp_path / "out.csv"), "--prefix", "pred_", "--gold", "label"]
+    assert main(command) == 0
+    err = capsys.readouterr().err
+    assert f"over {rows} rows" in err and rows >= 20
+    assert "0 row(s) without a gold label, 0 with an unknown one, 0 not classified" in err
+
+
+def test_the_help_shows_gold_and_its_examples_line_by_line():
+    text = build_parser().format_help()
+    assert "--gold COLUMN" in text
+    examples = text.split("examples:\n", 1)[1].splitlines()
+    assert any("--prefix pred_ --gold label" in line for line in examples)
+    assert all(line.startswith("  lmclassify classify --input ") for line in examples if line.strip())

@@ -46,3 +46,8 @@ def test_redrawn_at_most_once_per_interval():
 def test_fractions_out_of_range_are_clamped():
     bar = ProgressBar(io.StringIO(), enabled=True, clock=clock_at(0.0, 1.0))
     assert bar.line(1.7, 10).startswith("[####################] 100%")
+
+
+def test_the_bar_counts_in_the_unit_it_is_given():
+    bar = ProgressBar(io.StringIO(), enabled=True, clock=iter([0.0, 4.0]).__next__, unit="documents")
+    assert bar.line(0.5, 40) == "[##########----------]  50%  40 documents  10 documents/s  4s left"

@@ -152,3 +152,10 @@ def test_a_one_megabyte_text_is_classified_in_linear_time(model):
         assert prediction.label in LABELS
     assert len(large.encode()) >= 1_000_000
     assert timings[1] / timings[0] < 30  # ten times the text; quadratic behaviour would give ~100
+
+
+def test_identity_is_the_name_and_version_in_the_metadata():
+    from lmclassify import default_model
+
+    model = default_model()
+    assert model.identity == (model.metadata["name"], model.metadata["package_version"])

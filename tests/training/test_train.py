@@ -7,14 +7,26 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
+from conftest import REPO
 
-from lmclassify import LABELS, load_model
+from lmclassify import FUNCTIONS, LABELS, CorpusError, load_model
 from lmclassify.features.config import FeatureConfig
 from lmclassify.io.atomic import sha256_of
-from lmclassify.training.train import DEFAULT_CONFIG, TrainingConfig, candidate_configs, cross_validate
+from lmclassify.training.train import DEFAULT_CONFIG, TrainingConfig, candidate_configs, cross_validate, train
+
+
+def _existing_model(tmp_path: Path, small_model_dir: Path) -> tuple[Path, dict[str, bytes]]:
+    """A models folder holding a copy of a trained model, and its files' bytes, to check they stay as they were."""
+    out = tmp_path / "models"
+    out.mkdir()
+    for suffix in (".npz", ".json", ".joblib"):
+        (out / f"default{suffix}").write_bytes((small_model_dir / f"default{suffix}").read_bytes())
+    return out, {path.name: path.read_bytes() for path in out.iterdir()}
 
 
 def test_training_writes_model_metadata_and_reference(small_model_dir, small_corpus_csv):
@@ -92,11 +104,7 @@ def test_an_output_folder_that_cannot_be_written_is_found_before_training(tmp_pa
     ],
 )
 def test_bad_data_stops_cleanly_and_leaves_the_model_untouched(tmp_path, small_model_dir, content, message):
-    out = tmp_path / "models"
-    out.mkdir()
-    for suffix in (".npz", ".json", ".joblib"):
-        (out / f"default{suffix}").write_bytes((small_model_dir / f"default{suffix}").read_bytes())
-    before = {path.name: path.read_bytes() for path in out.iterdir()}
+    out, before = _existing_model(tmp_path, small_model_dir)
     data = tmp_path / "bad.csv"
     data.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     result = _run_train("--data", str(data), "--out", str(out))
@@ -174,11 +182,7 @@ def test_with_documents_groups_units_by_document(small_documents_dir, corpus):
 
 @pytest.mark.slow
 def test_sigterm_stops_training_cleanly_and_leaves_the_model_as_it_was(tmp_path, small_model_dir, small_corpus_csv):
-    out = tmp_path / "models"
-    out.mkdir()
-    for suffix in (".npz", ".json", ".joblib"):
-        (out / f"default{suffix}").write_bytes((small_model_dir / f"default{suffix}").read_bytes())
-    before = {path.name: path.read_bytes() for path in out.iterdir()}
+    out, before = _existing_model(tmp_path, small_model_dir)
     command = [sys.executable, "-m", "lmclassify.train", "--data", str(small_corpus_csv), "--out", str(out)]
     process = subprocess.Popen([*command, "--no-search"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert process.stdout is not None
@@ -190,3 +194,120 @@ def test_sigterm_stops_training_cleanly_and_leaves_the_model_as_it_was(tmp_path,
         pytest.skip("training finished before the signal arrived")
     assert process.returncode == 128 + signal.SIGTERM and "nothing was written" in err and "Traceback" not in err
     assert {path.name: path.read_bytes() for path in out.iterdir()} == before
+
+
+# ------------------------------------------------------------------------------------ your own rows (--add)
+def _tiny_base(corpus, path):
+    """32 train and 8 test rows per label: a base that trains in seconds."""
+    parts = [
+        group.sample(32 if split == "train" else 8, random_state=0)
+        for (_, split), group in corpus.groupby(["label", "split"])
+    ]
+    pd.concat(parts).to_csv(path, index=False)
+    return pd.concat(parts)
+
+
+def _random_labels(corpus, path):
+    """60 corpus texts with labels dealt out at random (20 of each): nothing to learn."""
+    rows = corpus.sample(60, random_state=4)[["text"]]
+    rows["label"] = np.random.default_rng(0).permutation(list(LABELS) * 20)
+    rows.to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture(scope="module")
+def added(tmp_path_factory, corpus):
+    """A model trained on a tiny base plus two files: one with text,label,function (a third of the functions
+    blank), one with text,label only."""
+    folder = tmp_path_factory.mktemp("added")
+    base = _tiny_base(corpus, folder / "base.csv")
+    rest = corpus[~corpus["id"].isin(base["id"])]
+    first = rest.sample(45, random_state=1)[["text", "label", "function"]]
+    first.loc[first.index[::3], "function"] = ""
+    first.to_csv(folder / "team.csv", index=False)
+    second = rest.drop(first.index).sample(15, random_state=2)[["text", "label"]]
+    second.to_csv(folder / "more.csv", index=False)
+    metadata = train(
+        folder / "base.csv",
+        folder / "model",
+        search=False,
+        documents=False,
+        add=[folder / "team.csv", folder / "more.csv"],
+        min_macro_f1=0.0,  # a base this small scores near the default floor; the floor has its own tests
+    )
+    return folder, metadata, first, second
+
+
+def test_rows_with_only_text_and_label_train_and_partly_missing_functions_keep_the_function_heads(added):
+    folder, metadata, first, second = added
+    model = load_model(folder / "model" / "default.npz")
+    assert {"function:management", "function:leadership"} <= set(model.heads)
+    prediction = model.classify("Draw up next month's rota and cap overtime spending at budget.")
+    assert prediction.label == "management" and prediction.function in FUNCTIONS["management"]
+    assert metadata["corpus"]["rows"] == 120 + len(first) + len(second)
+
+
+def test_the_model_records_the_added_rows_and_the_figures_without_and_with_them(added):
+    folder, metadata, first, second = added
+    rows = metadata["user_rows"]
+    assert [file["path"] for file in rows["files"]] == ["team.csv", "more.csv"]
+    assert rows["rows"] == rows["train_rows"] + rows["test_rows"] == len(first) + len(second)
+    assert rows["replaced_rows"] == 0 and rows["replace"] is False
+    for way in ("without", "with"):
+        assert rows[way]["n"] == rows["rows"]
+        assert 0.2 < rows[way]["accuracy"] <= 1 and 0.2 < rows[way]["macro_f1"] <= 1
+    chosen = metadata["cross_validation"]["results"][0]["macro_f1"]
+    assert rows["cv_macro_f1"] == round(chosen, 3) and metadata["quality_floor"]["cv_macro_f1"] == round(chosen, 4)
+    assert json.loads((folder / "model" / "default.json").read_text())["user_rows"] == rows
+
+
+def test_training_without_added_rows_still_scores_the_default_configuration(small_model_dir):
+    metadata = json.loads((small_model_dir / "default.json").read_text())
+    assert metadata["user_rows"] is None
+    results = metadata["cross_validation"]["results"]
+    assert len(results) == 1 and results[0]["config"] == DEFAULT_CONFIG.describe()
+    assert metadata["quality_floor"] == {
+        "min_macro_f1": 0.6,
+        "cv_macro_f1": round(results[0]["macro_f1"], 4),
+        "forced": False,
+    }
+
+
+def test_replace_trains_on_the_added_rows_alone(tmp_path, corpus):
+    rows = corpus.groupby("label").sample(40, random_state=5)[["text", "label"]]
+    rows.to_csv(tmp_path / "mine.csv", index=False)
+    metadata = train(out=tmp_path / "model", search=False, add=[tmp_path / "mine.csv"], replace=True, min_macro_f1=0.0)
+    assert metadata["corpus"] == {"path": None, "sha256": None, "rows": 120, "train_rows": 96, "test_rows": 24}
+    assert metadata["documents"] is None and metadata["kind_offsets"] == {}
+    assert metadata["user_rows"]["without"] is None and metadata["user_rows"]["with"]["n"] == 120
+    assert "function:management" not in load_model(tmp_path / "model" / "default.npz").heads
+
+
+def test_a_useless_model_is_refused_and_the_existing_model_is_left_as_it_was(tmp_path, corpus, small_model_dir):
+    out, before = _existing_model(tmp_path, small_model_dir)
+    with pytest.raises(CorpusError) as raised:
+        train(_random_labels(corpus, tmp_path / "random.csv"), out, search=False, documents=False)
+    message = str(raised.value)
+    assert "cross-validated macro-F1 is 0." in message and "below the floor of 0.60" in message
+    assert "Add more labelled rows" in message and "--force" in message
+    assert {path.name: path.read_bytes() for path in out.iterdir()} == before
+
+
+def test_the_python_train_is_importable_from_the_shim():
+    from lmclassify.train import train as shim_train
+
+    assert shim_train is train
+
+
+@pytest.mark.slow
+def test_rows_added_to_the_bundled_corpus_replace_its_repeated_texts(tmp_path, corpus):
+    bundled = corpus.groupby("label").sample(2, random_state=6)
+    flipped = {"management": "leadership", "leadership": "neither", "neither": "management"}
+    rows = pd.DataFrame({"text": bundled["text"].str.upper(), "label": bundled["label"].map(flipped)})
+    rows = pd.concat([rows, pd.read_csv(REPO / "examples" / "my-labels.csv")[["text", "label"]]])
+    rows.to_csv(tmp_path / "mine.csv", index=False)
+    metadata = train(out=tmp_path / "model", search=False, add=[tmp_path / "mine.csv"])
+    assert metadata["user_rows"]["replaced_rows"] == 6 and metadata["user_rows"]["relabelled_rows"] == 6
+    assert metadata["corpus"]["rows"] == len(corpus) - 6 + len(rows)
+    assert metadata["documents"]["documents"] > 0
+    assert metadata["user_rows"]["without"]["n"] == metadata["user_rows"]["with"]["n"] == len(rows)

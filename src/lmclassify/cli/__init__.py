@@ -8,6 +8,7 @@ import sys
 #: Subcommand -> (module of this package that runs it, one-line description).
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "analyze": ("analyze", "split documents into units and classify each"),
+    "compare": ("compare", "profile many documents side by side: CSV table, groups, HTML charts"),
     "classify": ("classify", "classify every row of a .csv, .jsonl, .txt or .parquet file"),
     "train": ("train", "train a model on labelled data and write it"),
     "evaluate": ("evaluate", "measure a model on labelled data"),
@@ -22,7 +23,15 @@ def subcommand_help() -> str:
     width = max(len(name) for name in SUBCOMMANDS)
     lines = ["subcommands (lmclassify SUBCOMMAND --help for each):"]
     lines += [f"  {name:<{width}}  {about}" for name, (_, about) in SUBCOMMANDS.items()]
-    lines += ["", "examples:", '  lmclassify "Track spending against the budget."', "  lmclassify --json - < lines.txt"]
+    lines += [
+        "",
+        "examples:",
+        '  lmclassify "Track spending against the budget."',
+        '  lmclassify --explain "Inspire the team to aim higher."',
+        "  lmclassify --json - < lines.txt",
+        "  lmclassify classify --input letters.csv --output letters-labelled.csv",
+        "  lmclassify --version",
+    ]
     return "\n".join(lines)
 
 

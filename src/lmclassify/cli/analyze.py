@@ -1,9 +1,11 @@
-"""The ``lmclassify analyze`` command: split whole documents into sentences and report on each.
+"""The ``lmclassify analyze`` command: split whole documents into units (sentences, headings, list items) and
+report on each.
 
-    lmclassify analyze letter.md notes.txt          # per document: profile, then a table of sentences
-    lmclassify analyze --format json letter.md      # one JSON object per document, one per line
-    lmclassify analyze --format csv *.txt > out.csv # one row per sentence, with a file column
-    lmclassify analyze - < letter.txt               # a document from standard input
+    lmclassify analyze letter.md notes.txt              # per document: profile, then a table of units
+    lmclassify analyze --format json letter.md          # one JSON object per document, one per line
+    lmclassify analyze --format csv *.txt > out.csv     # one row per unit, with a file column
+    lmclassify analyze --format html letter.md > letter.html   # one document as a standalone web page
+    lmclassify analyze - < letter.txt                   # a document from standard input
 
 Files must be UTF-8 text (``.txt``, ``.text``, ``.md``, ``.markdown``); a leading byte-order mark is dropped and
 offsets count characters of the decoded text. A file that cannot be read gets one error line on standard error
@@ -28,6 +30,13 @@ if TYPE_CHECKING:
     from lmclassify.documents.analysis import DocumentReport
 
 COMMAND = "lmclassify analyze"
+FORMATS = ("text", "json", "csv", "html")
+EXAMPLES = """examples:
+  lmclassify analyze letter.md notes.txt
+  lmclassify analyze --format json letter.md notes.txt > units.jsonl
+  lmclassify analyze --format csv letter.md notes.txt > units.csv
+  lmclassify analyze --format html letter.md > letter.html
+  lmclassify analyze - < letter.txt"""
 CSV_COLUMNS = (
     "file",
     "unit",
@@ -48,15 +57,18 @@ CSV_COLUMNS = (
 def build_parser(prog: str = COMMAND) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=prog,
-        description="Split documents into sentences and say which are about management, leadership or neither.",
-        epilog="examples: lmclassify analyze letter.md   |   lmclassify analyze --format csv *.txt > sentences.csv",
+        description="Split documents into units (sentences, headings, list items) and say which are about\n"
+        "management, leadership or neither.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("files", nargs="+", metavar="FILE", help="a .txt or .md file, or - for standard input")
     parser.add_argument(
         "--format",
-        choices=("text", "json", "csv"),
+        choices=FORMATS,
         default="text",
-        help="text: profile and sentence table (default); json: one object per document; csv: one row per sentence",
+        help="text: profile and unit table (default); json: one object per document; csv: one row per unit; "
+        "html: a standalone web page of one document, each unit highlighted, with a legend",
     )
     parser.add_argument("--model", metavar="PATH", help="a compiled model (.npz) instead of the bundled default")
     return parser
@@ -73,7 +85,7 @@ def format_text(name: str, report: DocumentReport) -> str:
     lines = [
         f"== {visible(name)}: {len(report)} units; profile of {counted} units, {int(profile['words'].sum())} words =="
     ]
-    lines.append(f"{'label':<12}{'sentences':>10}{'share':>8}{'words':>8}{'share':>8}")
+    lines.append(f"{'label':<12}{'units':>10}{'share':>8}{'words':>8}{'share':>8}")
     for label, row in profile.iterrows():
         lines.append(
             f"{label:<12}{int(row['sentences']):>10}{row['sentence_share']:>8.1%}"
@@ -83,13 +95,14 @@ def format_text(name: str, report: DocumentReport) -> str:
         lines.append("")
         lines.append(
             f"{'#':>4} {'start':>6} {'end':>6}  {'kind':<10}{'label':<11}{'conf':>5} {'p_m':>5} {'p_l':>5} {'p_n':>5}"
-            f"  {'function':<16}text"
+            f"  {'function':<16}{'f_conf':>6}  text"
         )
         for number, row in enumerate(report.sentences.itertuples(index=False), start=1):
+            function_confidence = "-" if row.function is None else f"{row.function_confidence:.2f}"
             lines.append(
                 f"{number:>4} {row.start:>6} {row.end:>6}  {row.kind:<10}{row.label:<11}{row.confidence:>5.2f} "
                 f"{row.p_management:>5.2f} {row.p_leadership:>5.2f} {row.p_neither:>5.2f}  "
-                f"{row.function or '-':<16}{_one_line(row.text)}"
+                f"{row.function or '-':<16}{function_confidence:>6}  {_one_line(row.text)}"
             )
     return "\n".join(lines)
 
@@ -97,6 +110,8 @@ def format_text(name: str, report: DocumentReport) -> str:
 def _write(name: str, report: DocumentReport, output_format: str, out: TextIO, writer: CsvWriter | None) -> None:
     if output_format == "json":
         print(json.dumps({"file": name, **report.to_dict()}, ensure_ascii=False), file=out)
+    elif output_format == "html":
+        out.write(report.to_html())
     elif writer is not None:
         for number, row in enumerate(report.sentences.itertuples(index=False), start=1):
             writer.writerow(
@@ -121,8 +136,14 @@ def _write(name: str, report: DocumentReport, output_format: str, out: TextIO, w
 
 
 def main(argv: list[str] | None = None, prog: str = COMMAND) -> int:
-    """``lmclassify analyze [--format text|json|csv] [--model PATH] FILE... | -``."""
-    args = build_parser(prog).parse_args(argv)
+    """``lmclassify analyze [--format text|json|csv|html] [--model PATH] FILE... | -``."""
+    parser = build_parser(prog)
+    args = parser.parse_args(argv)
+    if args.format == "html" and len(args.files) != 1:
+        parser.error(
+            f"--format html writes one page for one document, got {len(args.files)} files: "
+            "run the command once per file, e.g. lmclassify analyze --format html letter.md > letter.html"
+        )
     try:
         model = model_from(args.model)
     except ModelError as error:
@@ -141,7 +162,8 @@ def main(argv: list[str] | None = None, prog: str = COMMAND) -> int:
                 failed += 1
                 print(f"lmclassify analyze: {error}", file=sys.stderr)
                 continue
-            _write("<stdin>" if name == STDIN else name, model.analyze(document), args.format, out, writer)
+            source = "<stdin>" if name == STDIN else name
+            _write(source, model.analyze(document, source=source), args.format, out, writer)
     except BrokenPipeError:  # e.g. piped into `head`
         return 0
     if failed:

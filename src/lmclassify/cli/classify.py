@@ -2,6 +2,7 @@
 
 lmclassify classify --input letters.csv --output letters-labelled.csv
 lmclassify classify --input posts.jsonl --output posts.parquet --column body --jobs 4
+lmclassify classify --input coded.csv --output checked.csv --prefix pred_ --gold label
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import sys
 from concurrent.futures.process import BrokenProcessPool
 
 from lmclassify.batch import DEFAULT_CHUNK_SIZE, classify_file
-from lmclassify.cli.common import Terminated, terminate_like_interrupt
+from lmclassify.cli.common import Terminated, examples, terminate_like_interrupt
 from lmclassify.errors import DataFileError, ModelError
 
 COMMAND = "lmclassify classify"
@@ -23,11 +24,18 @@ def build_parser(prog: str = COMMAND) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=prog,
         description=(
-            "Classify every row of a .csv, .jsonl, .txt (one text per line) or .parquet file, streaming it in "
-            "chunks. All input columns are kept; label, confidence, p_<label>, function and function_confidence "
-            "are added. Formats follow the file extensions."
+            "Classify every row of a .csv, .jsonl, .txt (one text per line) or .parquet file,\n"
+            "streaming it in chunks. All input columns are kept; label, confidence, p_<label>,\n"
+            "function and function_confidence are added. Formats follow the file extensions.\n"
+            "A summary is printed on standard error; with --gold it scores the predicted labels\n"
+            "against a column of gold labels (accuracy, macro-F1, F1 by label)."
         ),
-        epilog="example: lmclassify classify --input letters.csv --output labelled.parquet --column body --jobs 2",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=examples(
+            "lmclassify classify --input letters.csv --output letters-labelled.csv",
+            "lmclassify classify --input posts.jsonl --output posts.parquet --column body --jobs 4",
+            "lmclassify classify --input coded.csv --output checked.csv --prefix pred_ --gold label",
+        ),
     )
     parser.add_argument("--input", required=True, metavar="FILE", help="file to classify")
     parser.add_argument("--output", required=True, metavar="FILE", help="file to write (never the input file)")
@@ -45,7 +53,13 @@ def build_parser(prog: str = COMMAND) -> argparse.ArgumentParser:
         "--prefix",
         default="",
         metavar="TEXT",
-        help="start the added columns' names with TEXT (for example predicted_), e.g. when the input has a label",
+        help="start the added columns' names with TEXT (for example pred_), e.g. when the input has a label",
+    )
+    parser.add_argument(
+        "--gold",
+        metavar="COLUMN",
+        help="score the predicted labels against this column of gold labels (management, leadership or neither): "
+        "accuracy and macro-F1 are added to the summary",
     )
     parser.add_argument(
         "--chunk-size",
@@ -78,6 +92,7 @@ def main(argv: list[str] | None = None, prog: str = COMMAND) -> int:
                 chunk_size=args.chunk_size,
                 prefix=args.prefix,
                 escape_formulas=args.escape_formulas,
+                gold=args.gold,
             )
     except (DataFileError, ModuleNotFoundError) as error:
         print(f"lmclassify classify: {error}", file=sys.stderr)

@@ -42,6 +42,18 @@ def visible(text: str) -> str:
     return "".join(out)
 
 
+def examples(*commands: str) -> str:
+    """A help epilog listing ``commands`` under ``examples:``, one a line, each a command a user can paste (show it
+    with ``formatter_class=argparse.RawDescriptionHelpFormatter``, which keeps the lines as they are).
+
+    >>> print(examples("lmclassify datasheet", "lmclassify evaluate --by domain"))
+    examples:
+      lmclassify datasheet
+      lmclassify evaluate --by domain
+    """
+    return "\n".join(["examples:", *(f"  {command}" for command in commands)])
+
+
 def fail(command: str, message: object) -> None:
     """Write ``command: message`` to standard error."""
     print(f"{command}: {message}", file=sys.stderr)

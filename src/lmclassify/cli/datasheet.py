@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from lmclassify.cli.common import fail
+from lmclassify.cli.common import examples, fail
 from lmclassify.corpus.datasheet import datasheet_tables
 from lmclassify.corpus.load import load_challenge_set, load_corpus, load_documents, read_labelled_csv
 from lmclassify.errors import CorpusError
@@ -15,8 +15,13 @@ COMMAND = "lmclassify datasheet"
 
 
 def build_parser(prog: str = COMMAND) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=prog, description="Print the counts of a corpus datasheet as Markdown.")
-    parser.add_argument("--data", help="labelled CSV (default: the bundled corpus and challenge set)")
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        description="Print the counts of a corpus datasheet as Markdown.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=examples("lmclassify datasheet", "lmclassify datasheet --data coded.csv > datasheet.md"),
+    )
+    parser.add_argument("--data", metavar="CSV", help="labelled CSV (default: the bundled corpus and challenge set)")
     return parser
 
 

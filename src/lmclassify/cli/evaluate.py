@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from lmclassify.cli.common import fail, model_from
+from lmclassify.cli.common import examples, fail, model_from
 from lmclassify.corpus.load import load_documents
 from lmclassify.errors import CorpusError, ModelError
 from lmclassify.evaluation.evaluate import evaluate, evaluate_documents, labelled_datasets
@@ -22,11 +22,29 @@ COMMAND = "lmclassify evaluate"
 
 
 def build_parser(prog: str = COMMAND) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=prog, description="Measure a model on labelled data.")
-    parser.add_argument("--data", help="labelled CSV with text,label (default: corpus test split + challenge set)")
-    parser.add_argument("--model", help="compiled model (.npz) to evaluate (default: the bundled model)")
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        description="Measure a model on labelled data: macro-F1, per-class precision, recall and F1,\n"
+        "the confusion matrix, the calibration error (ECE), management-vs-leadership accuracy,\n"
+        "Kotter-function accuracy and accuracy by group. Without --data it measures the bundled\n"
+        "test split, challenge set and test documents.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=examples(
+            "lmclassify evaluate",
+            "lmclassify evaluate --data data/corpus.csv --split test --by domain",
+            "lmclassify evaluate --data coded.csv --model my-model.npz --json figures.json",
+        ),
+    )
+    parser.add_argument(
+        "--data", metavar="CSV", help="labelled CSV with text,label (default: corpus test split + challenge set)"
+    )
+    parser.add_argument(
+        "--model", metavar="PATH", help="compiled model (.npz) to evaluate (default: the bundled model)"
+    )
     parser.add_argument("--split", choices=["all", "train", "test"], default="all", help="rows of --data to use")
-    parser.add_argument("--by", help="column to break accuracy down by (default: challenge_type if present)")
+    parser.add_argument(
+        "--by", metavar="COLUMN", help="column to break accuracy down by (default: challenge_type if present)"
+    )
     parser.add_argument("--json", metavar="PATH", help="also write all figures as JSON to PATH")
     return parser
 

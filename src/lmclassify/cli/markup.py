@@ -7,6 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from lmclassify.cli.common import examples
 from lmclassify.corpus.markup import build_documents, parse_markup
 from lmclassify.errors import CorpusError
 
@@ -14,13 +15,33 @@ COMMAND = "lmclassify markup"
 
 
 def build_parser(prog: str = COMMAND) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=prog, description="Check or build labelled documents written in .lmd markup.")
+    raw = argparse.RawDescriptionHelpFormatter
+    check_example = f"{prog} check letters/*.lmd"
+    build_example = f"{prog} build letters --out data/documents"
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        description="Check or build labelled documents written in .lmd markup.",
+        formatter_class=raw,
+        epilog=examples(check_example, build_example),
+    )
     commands = parser.add_subparsers(dest="command", required=True)
-    check = commands.add_parser("check", help="parse marked-up documents and report problems")
-    check.add_argument("files", nargs="+", type=Path)
-    build = commands.add_parser("build", help="turn a folder of .lmd files into the corpus's document files")
-    build.add_argument("source", type=Path)
-    build.add_argument("--out", type=Path, default=Path("data/documents"))
+    about = "parse marked-up documents and report problems"
+    check = commands.add_parser(
+        "check", help=about, description=f"{about.capitalize()}.", formatter_class=raw, epilog=examples(check_example)
+    )
+    check.add_argument("files", nargs="+", type=Path, metavar="FILE", help=".lmd file(s) to check")
+    about = "turn a folder of .lmd files into the corpus's document files"
+    build = commands.add_parser(
+        "build", help=about, description=f"{about.capitalize()}.", formatter_class=raw, epilog=examples(build_example)
+    )
+    build.add_argument("source", type=Path, metavar="SOURCE_DIR", help="folder searched for .lmd files")
+    build.add_argument(
+        "--out",
+        type=Path,
+        default=Path("data/documents"),
+        metavar="DIR",
+        help="where to write (default: data/documents)",
+    )
     return parser
 
 

@@ -7,7 +7,7 @@ import argparse
 import shlex
 import sys
 
-from lmclassify.cli.common import fail, show_progress_logs
+from lmclassify.cli.common import examples, fail, show_progress_logs
 from lmclassify.errors import CorpusError
 from lmclassify.training.selection import run
 
@@ -18,13 +18,29 @@ def build_parser(prog: str = COMMAND) -> argparse.ArgumentParser:
     """The options of ``lmclassify select``."""
     parser = argparse.ArgumentParser(
         prog=prog,
-        description="Compare model configurations by cross-validation on the train split and write the "
-        "comparison report.",
+        description="Compare model configurations by cross-validation on the train split and write the\n"
+        "comparison report (Markdown, with the figures as JSON beside it).",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=examples(
+            "lmclassify select",
+            "lmclassify select --data coded.csv --out selection.md --seed 1",
+        ),
     )
-    parser.add_argument("--data", help="labelled CSV with text,label,domain (default: the bundled corpus)")
-    parser.add_argument("--out", default="docs/model-selection.md", help="markdown report (JSON written beside it)")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--documents", help="folder of labelled whole documents (default: the bundled ones)")
+    parser.add_argument(
+        "--data", metavar="CSV", help="labelled CSV with text,label,domain (default: the bundled corpus)"
+    )
+    parser.add_argument(
+        "--out",
+        default="docs/model-selection.md",
+        metavar="FILE",
+        help="Markdown report to write, JSON beside it (default: docs/model-selection.md)",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, metavar="N", help="seed of the cross-validation folds (default: 0)"
+    )
+    parser.add_argument(
+        "--documents", metavar="DIR", help="folder of labelled whole documents (default: the bundled ones)"
+    )
     return parser
 
 

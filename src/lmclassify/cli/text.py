@@ -1,4 +1,5 @@
-"""``lmclassify [--json] [--explain] [--model PATH] TEXT... | -``: classify texts given as arguments or stdin lines.
+"""``lmclassify [--json] [--explain] [--model PATH] TEXT...`` (or ``-`` for standard input): classify texts given as
+arguments or standard input lines; ``lmclassify --version`` prints the version.
 
 Standard input is read as UTF-8, one text per ``\\n``-terminated line; bytes that are not valid UTF-8 become U+FFFD
 rather than stopping the run. Blank input lines are not classified: they get an empty result on their own output
@@ -15,6 +16,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from typing import TextIO
 
+from lmclassify import __version__
 from lmclassify.classifier import Classifier
 from lmclassify.cli.common import model_from, visible
 from lmclassify.errors import ModelError
@@ -24,12 +26,16 @@ _STDIN_CHUNK = 1000
 
 
 def build_parser(epilog: str = "") -> argparse.ArgumentParser:
+    """The options of ``lmclassify TEXT...``; ``epilog`` ends the help (the subcommands and examples, kept as
+    written)."""
     parser = argparse.ArgumentParser(
         prog="lmclassify",
-        description="Say whether texts are about management, leadership (Kotter) or neither.",
+        description="Say whether texts are about management, leadership (Kotter) or neither.\n"
+        "Give the texts as arguments, or - to read one text per line from standard input.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=epilog,
     )
+    parser.add_argument("--version", action="version", version=f"lmclassify {__version__}")
     parser.add_argument("texts", nargs="+", metavar="TEXT", help="text(s) to classify, or - to read lines from stdin")
     parser.add_argument("--json", action="store_true", help="print one JSON object per line")
     parser.add_argument("--model", metavar="PATH", help="a compiled model (.npz) instead of the bundled default")
@@ -86,7 +92,7 @@ def _explain_stream(model: Classifier, lines: Iterable[str], as_json: bool, top:
 
 
 def main(argv: list[str] | None = None, epilog: str = "") -> int:
-    """``lmclassify [--json] [--model PATH] TEXT... | -``: classify texts given as arguments or stdin lines."""
+    """``lmclassify [--json] [--model PATH] TEXT...`` (or ``-``): classify texts given as arguments or stdin lines."""
     parser = build_parser(epilog)
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     if args.top < 0:

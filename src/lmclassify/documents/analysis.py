@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -73,7 +74,10 @@ class DocumentReport:
       ``sentences`` and ``words`` (counts of the counted units) and ``sentence_share`` and ``word_share`` (each
       column sums to 1; all zero for a document without counted units);
     - ``counted_kinds``: the unit kinds the profile counts (by default list items and sentences: headings and
-      lead-ins are listed but not counted).
+      lead-ins are listed but not counted);
+    - ``source``: where the document came from, such as its file name (``None`` when not given);
+    - ``model_name``, ``model_version``: the model's name and the package version that trained it (from its
+      metadata), and ``created``: when the report was made (UTC); the HTML page shows them.
 
     An empty document, or one without units, gives a report with no rows.
     """
@@ -82,6 +86,10 @@ class DocumentReport:
     sentences: pd.DataFrame
     profile: pd.DataFrame
     counted_kinds: tuple[str, ...] = CONTENT_KINDS
+    source: str | None = None
+    model_name: str | None = None
+    model_version: str | None = None
+    created: datetime | None = None
 
     @property
     def units(self) -> pd.DataFrame:
@@ -119,6 +127,7 @@ class DocumentReport:
                 "kind": row.kind,
                 "label": row.label,
                 "confidence": float(row.confidence),
+                **{f"p_{label}": float(getattr(row, f"p_{label}")) for label in LABELS},
                 "scores": {label: float(getattr(row, f"p_{label}")) for label in LABELS},
                 "function": row.function,
                 "function_confidence": None if row.function is None else float(row.function_confidence),
@@ -134,24 +143,39 @@ class DocumentReport:
             }
             for label, values in self.profile.iterrows()
         }
-        return {"sentences": sentences, "profile": profile, "counted_kinds": list(self.counted_kinds)}
+        return {
+            "sentences": sentences,
+            "profile": profile,
+            "counted_kinds": list(self.counted_kinds),
+            "model": {"name": self.model_name, "version": self.model_version},
+            "created": None if self.created is None else self.created.isoformat(),
+        }
 
-    def to_html(self) -> str:
-        """The whole document as HTML, each sentence highlighted in its label's colour, with a legend.
+    def to_html(self, title: str | None = None, *, fragment: bool = False) -> str:
+        """The report as a standalone HTML page: a header (``title``, by default the source's file name; the
+        file, model and date), a legend with each label's counts and share of words, then the whole document with
+        every unit in its own box, coloured by label and ending in a badge with the label's initial and the
+        model's confidence (unsure units are paler, with an outlined badge).
 
-        Every piece of the document is HTML-escaped; hovering over a sentence shows its label, confidence and
-        function. Styles are inline, so the HTML survives notebook renderers that strip ``<style>``.
+        Every character of the document appears once, HTML-escaped; headings are heading elements and bullet
+        items list items. ``fragment=True`` gives one ``<div>`` with inline styles instead, for embedding in
+        another page or a notebook (what :meth:`_repr_html_` shows).
 
         >>> from lmclassify import analyze
-        >>> "&lt;b&gt;" in analyze("Plan the <b>budget</b>.").to_html()
-        True
+        >>> page = analyze("Plan the <b>budget</b>.", source="plan.txt").to_html()
+        >>> "&lt;b&gt;" in page, "<title>plan.txt</title>" in page
+        (True, True)
         """
-        from lmclassify.documents.html import report_html
+        from lmclassify.documents.html import report_fragment, report_page
 
-        return report_html(self.document, self.sentences, self.profile)
+        if fragment:
+            return report_fragment(self)
+        if title is None:
+            title = "Document report" if self.source is None else self.source.replace("\\", "/").rsplit("/", 1)[-1]
+        return report_page(self, title)
 
     def _repr_html_(self) -> str:
-        return self.to_html()
+        return self.to_html(fragment=True)
 
 
 def _profile(sentences: pd.DataFrame, counted_kinds: tuple[str, ...]) -> pd.DataFrame:
@@ -219,13 +243,18 @@ def classify_units(model: CompiledClassifier, texts: list[str], kinds: list[str]
 
 
 def analyze_document(
-    model: CompiledClassifier, document: str, *, counted_kinds: tuple[str, ...] | None = None
+    model: CompiledClassifier,
+    document: str,
+    *,
+    counted_kinds: tuple[str, ...] | None = None,
+    source: str | None = None,
 ) -> DocumentReport:
     """Split ``document`` into units and classify each with ``model``; see :class:`DocumentReport`.
 
     ``counted_kinds`` chooses the unit kinds the profile counts (default: list items and sentences; pass
-    :data:`lmclassify.documents.segment.UNIT_KINDS` to count headings and lead-ins too). Raises ``TypeError`` if
-    ``document`` is not a ``str`` and ``ValueError`` for an unknown kind.
+    :data:`lmclassify.documents.segment.UNIT_KINDS` to count headings and lead-ins too); ``source`` names the
+    document (a file name) for the report's header. Raises ``TypeError`` if ``document`` is not a ``str`` and
+    ``ValueError`` for an unknown kind.
     """
     import pandas as pd
 
@@ -246,4 +275,14 @@ def analyze_document(
         }
     )
     sentences = pd.concat([positions, classified], axis=1)[list(SENTENCE_COLUMNS)]
-    return DocumentReport(document, sentences, _profile(sentences, counted), counted)
+    name, version = model.identity
+    return DocumentReport(
+        document,
+        sentences,
+        _profile(sentences, counted),
+        counted,
+        source=source,
+        model_name=None if name is None else str(name),
+        model_version=None if version is None else str(version),
+        created=datetime.now(timezone.utc).replace(microsecond=0),
+    )

@@ -38,7 +38,8 @@ def evaluate(model: CompiledClassifier, frame: pd.DataFrame, by: str | None = No
     truth = frame["label"].to_numpy()
     result = label_metrics(truth, predicted, [[p.scores[label] for label in LABELS] for p in predictions])
     if "function" in frame.columns:
-        right = [i for i, (t, g) in enumerate(zip(truth, predicted)) if t == g != "neither"]
+        known = [isinstance(function, str) for function in frame["function"]]  # rows without one are skipped
+        right = [i for i, (t, g) in enumerate(zip(truth, predicted)) if t == g != "neither" and known[i]]
         result["function"] = function_metrics(
             frame["function"].iloc[right].tolist(), [predictions[i].function for i in right]
         )

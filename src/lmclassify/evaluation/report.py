@@ -15,6 +15,16 @@ from typing import Any
 from lmclassify.evaluation.metrics import format_label_metrics
 
 
+def _name_width(groups: dict[str, Any]) -> int:
+    """The width of a column of group names: the longest name, and at least 22 so that short tables look as
+    they always have.
+
+    >>> _name_width({"email": {}, "a very long name of a group, longer than most": {}})
+    45
+    """
+    return max([22, *(len(str(name)) for name in groups)])
+
+
 def format_document_report(result: dict[str, Any], title: str) -> str:
     """Plain-text report of :func:`evaluate_documents`."""
     units = result["units"]["n"]
@@ -25,8 +35,9 @@ def format_document_report(result: dict[str, Any], title: str) -> str:
         f" (with the same kind: {result['segmentation']['exact_span_and_kind']:.3f})",
         "end-to-end macro-F1 by genre:",
     ]
+    width = _name_width(result["by_genre"])
     for genre, row in result["by_genre"].items():
-        lines.append(f"  {genre:24}{row['macro_f1']:.3f}  (n={row['units']})")
+        lines.append(f"  {genre:<{width}}  {row['macro_f1']:.3f}  (n={row['units']})")
     return "\n".join(lines)
 
 
@@ -41,6 +52,7 @@ def format_report(result: dict[str, Any], title: str) -> str:
         lines.append(f"Kotter function accuracy on correctly labelled rows: {function['accuracy']:.3f} ({per})")
     if "by" in result:
         lines.append(f"accuracy by {result['by']['column']}:")
+        width = _name_width(result["by"]["groups"])
         for group, row in result["by"]["groups"].items():
-            lines.append(f"  {group:24}{row['accuracy']:.3f}  (n={row['n']})")
+            lines.append(f"  {group:<{width}}  {row['accuracy']:.3f}  (n={row['n']})")
     return "\n".join(lines)

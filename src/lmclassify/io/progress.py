@@ -42,12 +42,14 @@ class ProgressBar:
         interval: float = 0.2,
         width: int = 20,
         clock: Callable[[], float] = time.monotonic,
+        unit: str = "rows",
     ):
         self.stream = stream
         self.enabled = stream.isatty() if enabled is None else enabled
         self.interval = interval
         self.width = width
         self.clock = clock
+        self.unit = unit
         self.started = clock()
         self._last_drawn = -interval
         self._drawn = False
@@ -57,9 +59,9 @@ class ProgressBar:
         fraction = min(max(fraction, 0.0), 1.0)
         elapsed = self.clock() - self.started
         filled = int(fraction * self.width)
-        text = f"[{'#' * filled}{'-' * (self.width - filled)}] {fraction:4.0%}  {rows:,} rows"
+        text = f"[{'#' * filled}{'-' * (self.width - filled)}] {fraction:4.0%}  {rows:,} {self.unit}"
         if elapsed > 0 and rows:
-            text += f"  {rows / elapsed:,.0f} rows/s"
+            text += f"  {rows / elapsed:,.0f} {self.unit}/s"
         if elapsed > 0 and 0 < fraction < 1:
             text += f"  {_duration(elapsed * (1 - fraction) / fraction)} left"
         return text

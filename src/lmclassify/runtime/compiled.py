@@ -107,6 +107,12 @@ class CompiledClassifier:
         return json.loads(json.dumps(self._file.metadata))  # type: ignore[no-any-return]
 
     @property
+    def identity(self) -> tuple[str | None, str | None]:
+        """The model's ``name`` and the ``package_version`` that wrote it, read from the metadata without a copy."""
+        metadata = self._file.metadata
+        return metadata.get("name"), metadata.get("package_version")
+
+    @property
     def classes_(self) -> np.ndarray:
         """The labels in the column order of :meth:`predict_proba`, as scikit-learn estimators give them."""
         return np.asarray(self.labels, dtype=object)

@@ -42,13 +42,19 @@ def result_columns(labels: Sequence[str], prefix: str = "") -> list[str]:
 
 def check_no_clash(existing: Sequence[object], added: Sequence[str], option: str = "prefix=") -> None:
     """Raise :class:`~lmclassify.errors.ColumnError` naming the columns of ``existing`` that ``added`` would
-    overwrite, and the option (``prefix=`` or ``--prefix``) that adds the results under other names."""
+    overwrite, and the option (``prefix=`` or ``--prefix``) that adds the results under other names.
+
+    >>> check_no_clash(["text", "label"], ["label", "confidence"], option="--prefix")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    lmclassify.errors.ColumnError: already has column(s) ['label'], ...; use --prefix (for example --prefix pred_) ...
+    """
     present = set(existing)
     clashes = [name for name in added if name in present]
     if clashes:
+        example = option + ("" if option.endswith("=") else " ") + "pred_"
         raise ColumnError(
             f"already has column(s) {clashes}, which classifying adds; use {option} (for example "
-            f"{option}predicted_) to add the results under other names, or rename or drop those columns"
+            f"{example}) to add the results under other names, or rename or drop those columns"
         )
 
 

@@ -1,12 +1,16 @@
 """Train a model on labelled data and write it (what ``lmclassify train`` runs).
 
 1. Read and validate the data (every problem is reported at once, in plain words, with its rows): the single
-   units of the CSV and, by default with the bundled corpus, the units of its whole documents.
-2. Choose hyperparameters by cross-validation on the train split only (macro-F1). Folds are grouped: all the
-   units of one document fall in the same fold.
+   units of the CSV and, by default with the bundled corpus, the units of its whole documents, plus your own
+   ``--add`` files (:mod:`lmclassify.training.merge`).
+2. Choose hyperparameters by cross-validation on the train split only (macro-F1; without the search, the
+   default configuration is cross-validated alone). Folds are grouped: all the units of one document fall in the
+   same fold. Below the macro-F1 floor (:data:`~lmclassify.training.crossval.MIN_MACRO_F1`) training stops here
+   and writes nothing, unless forced.
 3. Fit the chosen :class:`~lmclassify.training.estimator.KotterClassifier` on the train split, calibrated on
    held-out documents (the temperature, and a log-odds shift per unit kind for document analysis), and measure it
-   on the test split and on the test documents, unit by unit and end to end through ``analyze()``.
+   on the test split and on the test documents, unit by unit and end to end through ``analyze()``; with added
+   rows, measure them without and with them (:mod:`lmclassify.training.additions_report`).
 4. Export it, prove the compiled model matches scikit-learn (1e-9), then write ``<name>.npz`` (the model),
    ``<name>.json`` (metadata and metrics) and ``<name>.joblib`` (the scikit-learn reference, for research). Each
    file is replaced atomically, and only after everything above succeeded: a failed or killed run leaves the
@@ -24,6 +28,7 @@ import logging
 import platform
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -33,21 +38,22 @@ import joblib
 import numpy as np
 import pandas as pd
 import sklearn
-from sklearn.model_selection import StratifiedGroupKFold, cross_val_score
 
 from lmclassify.corpus.codebook import LABELS
-from lmclassify.corpus.load import read_labelled_csv
 from lmclassify.errors import ArgumentError, CorpusError
 from lmclassify.evaluation.evaluate import evaluate, evaluate_documents
 from lmclassify.evaluation.metrics import format_label_metrics
 from lmclassify.features.config import FeatureConfig
 from lmclassify.io.atomic import replace_together, sha256_of
 from lmclassify.model.format import model_file_bytes, model_metadata_json
-from lmclassify.resources import DEFAULT_MODEL_NAME, default_corpus_path
+from lmclassify.resources import DEFAULT_MODEL_NAME
 from lmclassify.runtime.compiled import CompiledClassifier
+from lmclassify.training.additions_report import log_report, user_rows_report
 from lmclassify.training.calibration import fit_offsets
+from lmclassify.training.crossval import MIN_MACRO_F1, check_floor, check_min_macro_f1, out_of_fold
 from lmclassify.training.data import calibration_weights, document_set, groups_of, split_train_test, with_documents
 from lmclassify.training.estimator import KotterClassifier
+from lmclassify.training.merge import training_data
 
 logger = logging.getLogger(__name__)
 
@@ -112,23 +118,22 @@ def candidate_configs(features: FeatureConfig | None = None) -> list[TrainingCon
 
 
 def cross_validate(
-    train: pd.DataFrame, configs: list[TrainingConfig], seed: int, folds: int = 5, jobs: int = -1
+    train: pd.DataFrame,
+    configs: list[TrainingConfig],
+    seed: int,
+    folds: int = 5,
+    jobs: int = -1,
+    predictions: dict[str, np.ndarray] | None = None,
 ) -> list[dict[str, Any]]:
     """Mean and spread of macro-F1 over stratified folds of the train split, for each config; rows that share
-    a ``group`` (the units of one document) stay in one fold."""
-    splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
+    a ``group`` (the units of one document) stay in one fold. ``predictions``, when given, receives each config's
+    out-of-fold labels (one per row) under its :meth:`TrainingConfig.describe` name."""
     results = []
     for config in configs:
         started = time.perf_counter()
-        scores = cross_val_score(
-            config.estimator(calibration_folds=0),
-            train["text"],
-            train["label"],
-            groups=groups_of(train),
-            cv=splitter,
-            scoring="f1_macro",
-            n_jobs=jobs,
-        )
+        predicted, scores = out_of_fold(config.estimator(calibration_folds=0), train, seed, folds, jobs)
+        if predictions is not None:
+            predictions[config.describe()] = predicted
         results.append(
             {
                 "config": config.describe(),
@@ -176,7 +181,7 @@ def fit_kind_offsets(model: KotterClassifier, train: pd.DataFrame) -> dict[str, 
     return offsets
 
 
-def check_enough_rows(train: pd.DataFrame, data_path: Path, folds: int = 5) -> None:
+def check_enough_rows(train: pd.DataFrame, data_path: str | Path, folds: int = 5) -> None:
     """Raise :class:`CorpusError` before any fitting when a label has fewer train rows (or documents) than the
     cross-validation and calibration folds need."""
     groups = groups_of(train)
@@ -229,25 +234,37 @@ def train(
     search: bool = True,
     jobs: int = -1,
     documents: str | Path | bool | None = None,
+    *,
+    add: Sequence[str | Path] | None = None,
+    replace: bool = False,
+    force: bool = False,
+    min_macro_f1: float = MIN_MACRO_F1,
 ) -> dict[str, Any]:
     """Train, evaluate, compile and write a model; return its metadata. Raises :class:`CorpusError` on bad data.
 
     ``documents``: whole documents to train and test with as well (``None``: the bundled ones when ``data`` is
-    the bundled corpus; ``False``: none; a path: a folder of the same layout).
+    the bundled corpus; ``False``: none; a path: a folder of the same layout). ``add``: your own labelled CSV
+    files, added to ``data`` (:mod:`lmclassify.training.additions`; only ``text,label`` are needed) or, with
+    ``replace``, trained on alone (no bundled corpus, no documents); ``metadata["user_rows"]`` then holds the
+    figures on those rows without and with them (:mod:`lmclassify.training.additions_report`). Nothing is
+    written when the chosen configuration's cross-validated macro-F1 is below ``min_macro_f1`` (a
+    :class:`CorpusError` says so), unless ``force``.
     """
-    data_path = Path(data) if data is not None else default_corpus_path()
-    frame = read_labelled_csv(data_path)
-    documents_used = document_set(data, documents)
+    floor = check_min_macro_f1(min_macro_f1)
+    frame, data_path, added = training_data(data, list(add or []), replace, documents, seed)
+    names = [] if data_path is None else [data_path.name]
+    where = " + ".join(names + [file["path"] for file in (added or {}).get("files", [])])
+    documents_used = None if replace else document_set(data, documents)
     train_singles, test_rows = split_train_test(frame, seed)
     if train_singles.empty or test_rows.empty:
-        raise CorpusError(f"{data_path}: the split column leaves no train or no test rows")
+        raise CorpusError(f"{where}: the split column leaves no train or no test rows")
     train_documents = documents_used.split("train") if documents_used is not None else None
     test_documents = documents_used.split("test") if documents_used is not None else None
     train_rows = with_documents(train_singles, train_documents)
-    check_enough_rows(train_rows, data_path)
+    check_enough_rows(train_rows, where)
     out = Path(out)
     check_writable(out)
-    logger.info("data: %s (%d rows: %d train, %d test)", data_path, len(frame), len(train_singles), len(test_rows))
+    logger.info("data: %s (%d rows: %d train, %d test)", where, len(frame), len(train_singles), len(test_rows))
     if documents_used is not None and train_documents is not None and test_documents is not None:
         logger.info(
             "documents: %d (%d train, %d test), %d units",
@@ -256,29 +273,40 @@ def train(
             len(test_documents),
             len(documents_used.units),
         )
-    cv_results: list[dict[str, Any]] = []
-    config = DEFAULT_CONFIG
-    if search:
-        logger.info("choosing hyperparameters by 5-fold cross-validation on the train split:")
-        cv_results = cross_validate(train_rows, candidate_configs(), seed, jobs=jobs)
-        best = max(cv_results, key=lambda row: row["macro_f1"])
-        config = next(c for c in candidate_configs() if c.describe() == best["config"])
+    configs = candidate_configs() if search else [DEFAULT_CONFIG]
+    logger.info(
+        "%s by 5-fold cross-validation on the train split:",
+        "choosing hyperparameters" if search else "scoring the default configuration",
+    )
+    predictions: dict[str, np.ndarray] = {}
+    cv_results = cross_validate(train_rows, configs, seed, jobs=jobs, predictions=predictions)
+    best = max(cv_results, key=lambda row: row["macro_f1"])
+    config = next(c for c in configs if c.describe() == best["config"])
+    forced = check_floor(best["macro_f1"], floor, force)
     started = time.perf_counter()
     model = fit_model(train_rows, config, seed)
     kind_offsets = fit_kind_offsets(model, train_rows)
     fit_seconds = time.perf_counter() - started
+    if added is not None:
+        estimator = config.estimator(calibration_folds=0, random_state=seed)
+        report = user_rows_report(
+            estimator, train_rows, test_rows, predictions[config.describe()], model, best["macro_f1"]
+        )
+        log_report(report, [file["path"] for file in added["files"]])
+        added.update({key: report[key] for key in ("without", "with", "cv_macro_f1")})
     metadata = {
         **_versions(),
         "name": name,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "seed": seed,
         "corpus": {
-            "path": data_path.name,
-            "sha256": sha256_of(data_path),
+            "path": None if data_path is None else data_path.name,
+            "sha256": None if data_path is None else sha256_of(data_path),
             "rows": len(frame),
             "train_rows": len(train_singles),
             "test_rows": len(test_rows),
         },
+        "user_rows": added,
         "documents": None
         if documents_used is None or train_documents is None or test_documents is None
         else {
@@ -293,7 +321,8 @@ def train(
         "hyperparameters": config.to_dict(),
         "temperature": float(model.label_head_.temperature_),
         "fit_seconds": round(fit_seconds, 2),
-        "cross_validation": {"folds": 5, "scoring": "macro_f1", "results": cv_results},
+        "cross_validation": {"folds": 5, "scoring": "macro_f1", "searched": search, "results": cv_results},
+        "quality_floor": {"min_macro_f1": floor, "cv_macro_f1": round(best["macro_f1"], 4), "forced": forced},
     }
     all_texts = frame["text"].tolist() + ([] if documents_used is None else documents_used.units["text"].tolist())
     arrays, compiled_metadata = model.export(metadata=metadata, check_texts=all_texts)
@@ -326,7 +355,7 @@ def _log_summary(config: TrainingConfig, metadata: dict[str, Any], test_rows: in
     metrics = metadata["metrics"]
     logger.info("chosen: %s (temperature %.3f)", config.describe(), metadata["temperature"])
     logger.info("%s", format_label_metrics(metrics["test"], title=f"test split ({test_rows} rows):"))
-    if "function" in metrics["test"]:
+    if metrics["test"].get("function", {}).get("accuracy") is not None:
         logger.info("function accuracy on correctly labelled test rows: %.3f", metrics["test"]["function"]["accuracy"])
     for way in ("units", "end_to_end") if "test_documents" in metrics else ():
         row = metrics["test_documents"][way]
@@ -335,4 +364,4 @@ def _log_summary(config: TrainingConfig, metadata: dict[str, Any], test_rows: in
     logger.info("wrote %s, %s, %s", out / f"{name}.npz", out / f"{name}.json", out / f"{name}.joblib")
 
 
-__all__ = ["DEFAULT_CONFIG", "TrainingConfig", "candidate_configs", "train"]
+__all__ = ["DEFAULT_CONFIG", "MIN_MACRO_F1", "TrainingConfig", "candidate_configs", "train"]
