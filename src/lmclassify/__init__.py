@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from lmclassify.api import analyze, classify, classify_frame, compare, explain
+from lmclassify.api import analyze, classify, classify_frame, classify_many, compare, explain
 from lmclassify.cache import cached_model, default_model
 from lmclassify.classifier import Classifier, load_model
 from lmclassify.corpus.codebook import FUNCTIONS, LABELS
@@ -36,6 +36,7 @@ from lmclassify.errors import (
 )
 from lmclassify.explain import Explanation
 from lmclassify.runtime.prediction import Prediction
+from lmclassify.runtime.table import ProbabilityTable
 
 if TYPE_CHECKING:
     from lmclassify.training.estimator import KotterClassifier
@@ -83,12 +84,14 @@ __all__ = [
     "MissingExtraError",
     "ModelError",
     "Prediction",
+    "ProbabilityTable",
     "TextTypeError",
     "__version__",
     "analyze",
     "cached_model",
     "classify",
     "classify_frame",
+    "classify_many",
     "compare",
     "default_model",
     "explain",

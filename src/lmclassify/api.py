@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from lmclassify.documents.compare_result import Comparison
     from lmclassify.explain import Explanation
     from lmclassify.runtime.prediction import Prediction
+    from lmclassify.runtime.table import ProbabilityTable
 
 
 @overload
@@ -35,6 +36,15 @@ def classify(texts: str | Iterable[str]) -> Prediction | list[Prediction]:
     ('leadership', 1.0)
     """
     return default_model().classify(texts)
+
+
+def classify_many(texts: Iterable[str]) -> ProbabilityTable:
+    """Classify many texts with the default model into arrays; see :meth:`Classifier.classify_many`.
+
+    >>> classify_many(["Track spending against the budget.", "Inspire the team."]).label.tolist()
+    ['management', 'leadership']
+    """
+    return default_model().classify_many(texts)
 
 
 def classify_frame(frame: pd.DataFrame, column: str = "text", *, prefix: str = "") -> pd.DataFrame:
