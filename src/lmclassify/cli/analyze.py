@@ -20,7 +20,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, TextIO
 
-from lmclassify.cli.common import model_from, visible
+from lmclassify.cli.common import examples, model_from, visible
 from lmclassify.errors import DocumentError, ModelError
 from lmclassify.io.documents import STDIN, read_document
 
@@ -31,12 +31,13 @@ if TYPE_CHECKING:
 
 COMMAND = "lmclassify analyze"
 FORMATS = ("text", "json", "csv", "html")
-EXAMPLES = """examples:
-  lmclassify analyze letter.md notes.txt
-  lmclassify analyze --format json letter.md notes.txt > units.jsonl
-  lmclassify analyze --format csv letter.md notes.txt > units.csv
-  lmclassify analyze --format html letter.md > letter.html
-  lmclassify analyze - < letter.txt"""
+EXAMPLES = examples(
+    "lmclassify analyze letter.md notes.txt",
+    "lmclassify analyze --format json letter.md notes.txt > units.jsonl",
+    "lmclassify analyze --format csv letter.md notes.txt > units.csv",
+    "lmclassify analyze --format html letter.md > letter.html",
+    "lmclassify analyze - < letter.txt",
+)
 CSV_COLUMNS = (
     "file",
     "unit",

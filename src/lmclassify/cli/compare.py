@@ -12,17 +12,17 @@ import signal
 import sys
 import textwrap
 
-from lmclassify.cli.common import Terminated, fail, model_from, terminate_like_interrupt, visible
+from lmclassify.cli.common import Terminated, examples, fail, model_from, terminate_like_interrupt, visible
 from lmclassify.documents.compare import compare_to_csv
 from lmclassify.errors import ArgumentError, DataFileError, ModelError
 
 COMMAND = "lmclassify compare"
-EXAMPLES = """examples:
-  lmclassify compare letters --output profiles.csv
-  lmclassify compare letters --metadata letters.csv --group-by year --output profiles.csv --html report.html
-  lmclassify compare data/documents/texts --metadata data/documents/documents.csv --group-by genre --output p.csv
-  lmclassify compare letter-2023.md letter-2024.md --output profiles.csv
-"""
+EXAMPLES = examples(
+    "lmclassify compare letters --output profiles.csv",
+    "lmclassify compare letters --metadata letters.csv --group-by year --output profiles.csv --html report.html",
+    "lmclassify compare data/documents/texts --metadata data/documents/documents.csv --group-by genre --output p.csv",
+    "lmclassify compare letter-2023.md letter-2024.md --output profiles.csv",
+)
 
 
 def build_parser(prog: str = COMMAND) -> argparse.ArgumentParser:

@@ -7,7 +7,7 @@ import argparse
 import signal
 import sys
 
-from lmclassify.cli.common import Terminated, fail, show_progress_logs, terminate_like_interrupt
+from lmclassify.cli.common import Terminated, examples, fail, show_progress_logs, terminate_like_interrupt
 from lmclassify.errors import ArgumentError, CorpusError
 from lmclassify.resources import DEFAULT_MODEL_NAME
 from lmclassify.training.crossval import MIN_MACRO_F1
@@ -15,16 +15,18 @@ from lmclassify.training.train import train
 
 COMMAND = "lmclassify train"
 
-EXAMPLES = """\
-examples:
-  lmclassify train --add my-labels.csv --out my-models
-  lmclassify train --add my-labels.csv --add more-labels.csv --out my-models --no-search
-  lmclassify train --add my-labels.csv --replace --out my-models
-  lmclassify train --data my-corpus.csv --out my-models
+EXAMPLES = examples(
+    "lmclassify train --add my-labels.csv --out my-models",
+    "lmclassify train --add my-labels.csv --add more-labels.csv --out my-models --no-search",
+    "lmclassify train --add my-labels.csv --replace --out my-models",
+    "lmclassify train --data my-corpus.csv --out my-models",
+) + (
+    """
 
 An --add file needs only text,label columns (function, id and split are optional; blank cells are filled in).
 A row whose text is already in the corpus replaces that corpus row. Nothing is written when the model's
 cross-validated macro-F1 is below --min-macro-f1, unless --force."""
+)
 
 
 def _fraction(value: str) -> float:
