@@ -35,15 +35,24 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import speed_paths  # benchmarks/, beside this script
+
 RESULTS = Path(__file__).resolve().parent / "results"
 
-#: Goals, as ratios of lmclassify to the pipeline measured in the same run.
+#: Goals, as ratios measured in the same run: lmclassify to the pipeline, the CLI to pyarrow I/O around
+#: ``classify_many``, and ``classify([text])`` to ``classify(text)``.
 GOALS = {
     "batch_speedup": (">=", 2.5),
     "single_latency_speedup": (">=", 25.0),
     "cold_start_time_ratio": ("<=", 0.25),
     "cold_start_memory_ratio": ("<=", 0.5),
+    "cli_to_pyarrow_io_ratio": ("<=", 2.0),
+    "one_item_list_ratio": ("<=", 1.5),
 }
+#: Single-call latency targets in µs; absolute, so they hold only for the machine they are reported with.
+LATENCY_TARGETS_US = {"short_text_us": 1.5, "sentence_us": 9.0}
+#: Batch sizes at which one thread is timed against one thread per core.
+THREAD_SIZES = [500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000, 200_000]
 
 _LMCLASSIFY_COLD = """
 import time
@@ -246,7 +255,15 @@ def training_times(data: Path, out: Path) -> dict[str, float]:
     return {"lmclassify_seconds": lmclassify_seconds, "pipeline_seconds": time.perf_counter() - started}
 
 
-def run(sentence_count: int, single_calls: int, repeats: int, cold_repeats: int, training_data: Path | None) -> dict:
+def run(
+    sentence_count: int,
+    single_calls: int,
+    repeats: int,
+    cold_repeats: int,
+    training_data: Path | None,
+    cli_rows: int = 1_000_000,
+    memory_texts: int = 1_000_000,
+) -> dict:
     import joblib
 
     import lmclassify
@@ -285,10 +302,21 @@ def run(sentence_count: int, single_calls: int, repeats: int, cold_repeats: int,
 
         print("parallel strategies ...", file=sys.stderr)
         strategies = parallel_strategies(model, sentences, repeats)
+        sizes = [size for size in THREAD_SIZES if size <= sentence_count] or [sentence_count]
+        threads = speed_paths.thread_policy(model, sentences, sizes, max(repeats, 5))
+
+        print("single-call paths ...", file=sys.stderr)
+        calls = speed_paths.single_calls(model, sentences, single_calls * 10)
+
+        print(f"lmclassify classify on {cli_rows:,} CSV rows against pyarrow I/O ...", file=sys.stderr)
+        cli = speed_paths.cli_against_io(cli_rows, repeats)
+
+        print(f"memory for {memory_texts:,} texts ...", file=sys.stderr)
+        memory = speed_paths.many_texts_memory(memory_texts)
 
         print("training ...", file=sys.stderr)
         training = training_times(training_data or default_corpus_path(), folder / "trained")
-        sizes = {
+        model_sizes = {
             "lmclassify_bytes": default_model_path().stat().st_size,
             "pipeline_bytes": pipeline_path.stat().st_size,
         }
@@ -318,7 +346,11 @@ def run(sentence_count: int, single_calls: int, repeats: int, cold_repeats: int,
         },
         "cold_start": {"lmclassify": lmclassify_cold, "pipeline": pipeline_cold},
         "parallel_strategies": strategies,
-        "model_size": sizes,
+        "thread_policy": threads,
+        "single_paths": calls,
+        "cli_against_io": cli,
+        "many_texts_memory": memory,
+        "model_size": model_sizes,
         "training": training,
     }
     results["machine"]["load_average_at_end"] = list(os.getloadavg()) if hasattr(os, "getloadavg") else None
@@ -327,7 +359,9 @@ def run(sentence_count: int, single_calls: int, repeats: int, cold_repeats: int,
         "single_latency_speedup": results["single"]["pipeline_median_us"] / results["single"]["lmclassify_median_us"],
         "cold_start_time_ratio": lmclassify_cold["process_seconds"] / pipeline_cold["process_seconds"],
         "cold_start_memory_ratio": lmclassify_cold["peak_rss_bytes"] / pipeline_cold["peak_rss_bytes"],
-        "model_size_ratio": sizes["lmclassify_bytes"] / sizes["pipeline_bytes"],
+        "model_size_ratio": model_sizes["lmclassify_bytes"] / model_sizes["pipeline_bytes"],
+        "cli_to_pyarrow_io_ratio": cli["ratio"],
+        "one_item_list_ratio": calls["one_item_list_ratio"],
         "training_time_ratio": training["lmclassify_seconds"] / training["pipeline_seconds"],
     }
     results["ratios"] = ratios
@@ -338,6 +372,10 @@ def run(sentence_count: int, single_calls: int, repeats: int, cold_repeats: int,
             "met": ratios[name] >= bound if sign == ">=" else ratios[name] <= bound,
         }
         for name, (sign, bound) in GOALS.items()
+    }
+    results["latency_targets"] = {
+        name: {"target_us": bound, "measured_us": calls[name], "met_on_this_machine": calls[name] <= bound}
+        for name, bound in LATENCY_TARGETS_US.items()
     }
     return results
 
@@ -373,6 +411,7 @@ def table(results: dict) -> str:
         f"{strategies['workers']} threads {strategies['threads_per_second']:,.0f}/s, "
         f"{strategies['workers']} processes {strategies['processes_per_second']:,.0f}/s"
     )
+    lines.extend(speed_paths.summary_lines(results))
     for name, goal in results["goals"].items():
         lines.append(f"goal {name} {goal['target']}: {goal['measured']:.2f} -> {'met' if goal['met'] else 'NOT met'}")
     m = results["machine"]
@@ -391,11 +430,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3, help="repeats of each batch measurement (default 3)")
     parser.add_argument("--cold-repeats", type=int, default=5, help="fresh processes per cold start (default 5)")
     parser.add_argument("--training-data", type=Path, help="labelled CSV to time training on (default: the corpus)")
+    parser.add_argument("--cli-rows", type=int, default=1_000_000, help="CSV rows for the CLI (default 1000000)")
+    parser.add_argument("--memory-texts", type=int, default=1_000_000, help="texts for memory (default 1000000)")
     parser.add_argument("--output", type=Path, default=RESULTS / "latest.json", help="where to write the JSON")
     args = parser.parse_args(argv)
-    if min(args.sentences, args.single_calls, args.repeats, args.cold_repeats) < 1:
-        parser.error("--sentences, --single-calls, --repeats and --cold-repeats must be at least 1")
-    results = run(args.sentences, args.single_calls, args.repeats, args.cold_repeats, args.training_data)
+    if min(args.sentences, args.single_calls, args.repeats, args.cold_repeats, args.cli_rows, args.memory_texts) < 1:
+        parser.error(
+            "--sentences, --single-calls, --repeats, --cold-repeats, --cli-rows and --memory-texts must be at least 1"
+        )
+    results = run(
+        args.sentences,
+        args.single_calls,
+        args.repeats,
+        args.cold_repeats,
+        args.training_data,
+        args.cli_rows,
+        args.memory_texts,
+    )
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(table(results))

@@ -19,6 +19,7 @@ def test_a_tiny_benchmark_writes_all_fields(tmp_path, small_corpus_csv):
         sys.executable,
         str(SCRIPT),
         *("--sentences", "300", "--single-calls", "30", "--repeats", "1", "--cold-repeats", "1"),
+        *("--cli-rows", "400", "--memory-texts", "500"),
         *("--training-data", str(small_corpus_csv), "--output", str(output)),
     ]
     completed = subprocess.run(command, capture_output=True, text=True, timeout=600)
@@ -33,6 +34,8 @@ def test_a_tiny_benchmark_writes_all_fields(tmp_path, small_corpus_csv):
         "single": ("lmclassify_median_us", "lmclassify_p99_us", "pipeline_median_us", "pipeline_p99_us"),
         "parallel_strategies": ("one_thread_per_second", "threads_per_second", "processes_per_second"),
         "model_size": ("lmclassify_bytes", "pipeline_bytes"),
+        "single_paths": ("short_text_us", "sentence_us", "one_item_list_us", "one_item_list_ratio"),
+        "cli_against_io": ("ratio", "cli_peak_rss_bytes", "cli_peak_rss_bytes_tenth_of_the_rows"),
         "training": ("lmclassify_seconds", "pipeline_seconds"),
     }.items():
         for field in fields:
@@ -45,7 +48,17 @@ def test_a_tiny_benchmark_writes_all_fields(tmp_path, small_corpus_csv):
         "single_latency_speedup",
         "cold_start_time_ratio",
         "cold_start_memory_ratio",
+        "cli_to_pyarrow_io_ratio",
+        "one_item_list_ratio",
     }
+    cli = results["cli_against_io"]
+    assert cli["rows"] == 400 and 0 <= cli["largest_probability_difference"] <= 1e-9
+    for name in ("classify_many", "predictions"):
+        assert results["many_texts_memory"][name]["peak_rss_bytes"] > 1_000_000
+    assert results["many_texts_memory"]["classify_many"]["array_bytes"] == 500 * 35
+    assert [row["texts"] for row in results["thread_policy"]["sizes"]] == [300]
+    assert all(row["speedup"] > 0 for row in results["thread_policy"]["sizes"])
+    assert set(results["latency_targets"]) == {"short_text_us", "sentence_us"}
     assert all(isinstance(goal["met"], bool) for goal in results["goals"].values())
     assert results["ratios"]["model_size_ratio"] > 0
 

@@ -126,3 +126,38 @@ def test_workers_stuck_on_an_item_are_killed_and_the_process_still_exits(tmp_pat
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "stopped: the input broke"
     assert time.monotonic() - started < 30  # the grace period, not the 600 s the items would take
+
+
+def test_one_ahead_keeps_order_and_computes_the_next_item_in_another_thread():
+    from lmclassify.workers import one_ahead
+
+    seen_threads = set()
+
+    def work(item):
+        seen_threads.add(threading.get_ident())
+        return item * 2
+
+    assert list(one_ahead(work, iter(range(5)))) == [(i, i * 2) for i in range(5)]
+    assert threading.get_ident() not in seen_threads and len(seen_threads) == 1
+    assert list(one_ahead(work, iter([]))) == []
+
+
+def test_one_ahead_raises_a_failed_item_and_stops_when_the_caller_stops():
+    from lmclassify.workers import one_ahead
+
+    done = []
+
+    def work(item):
+        if item == 2:
+            raise ValueError("item 2 is bad")
+        done.append(item)
+        return item
+
+    with pytest.raises(ValueError, match="item 2 is bad"):
+        list(one_ahead(work, iter(range(10))))
+    assert done[:2] == [0, 1] and max(done) <= 3  # at most the one item after the failed one was started
+    done.clear()
+    results = one_ahead(work, iter([5, 6, 7, 8]))
+    assert next(results) == (5, 5)
+    results.close()
+    assert done in ([5], [5, 6])  # the item ahead was cancelled, or finished and dropped; nothing later

@@ -24,7 +24,6 @@ from __future__ import annotations
 import os
 import sys
 import time
-import warnings
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -40,13 +39,13 @@ from lmclassify.io.formats import file_format, require_pyarrow
 from lmclassify.io.progress import ProgressBar
 from lmclassify.io.readers import Chunk, Malformed, Reader, open_reader
 from lmclassify.io.writers import open_writer
-from lmclassify.runtime.frame import check_no_clash
+from lmclassify.runtime.frame import check_no_clash, result_arrays
 from lmclassify.workers import in_order
 
 if TYPE_CHECKING:
-    import pandas as pd
+    import numpy as np
 
-DEFAULT_CHUNK_SIZE = 2000
+DEFAULT_CHUNK_SIZE = 8192
 #: How many malformed records the summary lists by line number (all are counted).
 LISTED_MALFORMED = 20
 
@@ -96,20 +95,17 @@ class BatchSummary:
         return "\n".join(lines)
 
 
-def classify_texts(texts: list[Any], model_path: str | None = None, prefix: str = "") -> pd.DataFrame:
-    """The columns that ``classify_frame`` adds, for ``texts`` (index 0..n-1); ``None`` or non-text gets no label.
+def classify_texts(texts: list[Any], model_path: str | None = None, prefix: str = "") -> dict[str, np.ndarray]:
+    """The columns that ``classify_frame`` adds, for ``texts``, as arrays (see
+    :func:`lmclassify.runtime.frame.result_arrays`); ``None`` or non-text gets no label.
 
-    Runs in worker processes: the model is loaded once per process (:func:`lmclassify.cache.cached_model`).
+    Runs in a thread beside the reading and writing, or in worker processes, so it scores on that one thread;
+    the model is loaded once per process (:func:`lmclassify.cache.cached_model`).
 
-    >>> list(classify_texts(["Plan the rota for December.", None])["label"])
+    >>> classify_texts(["Plan the rota for December.", None])["label"].tolist()
     ['management', None]
     """
-    import pandas as pd
-
-    frame = pd.DataFrame({"text": pd.Series(texts, dtype=object)})
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # the summary counts unlabelled rows instead
-        return cached_model(model_path).classify_frame(frame, column="text", prefix=prefix).drop(columns=["text"])
+    return result_arrays(cached_model(model_path), texts, prefix, threads=False)[0]
 
 
 def _texts_of(chunk: Chunk, column: str) -> list[Any]:
@@ -152,9 +148,10 @@ def _check_columns(reader: Reader, column: str, added: list[str], gold: str | No
 
 def _results(
     chunks: Iterator[Chunk], column: str, model_path: str | None, jobs: int, prefix: str
-) -> Iterator[tuple[Chunk, pd.DataFrame]]:
-    """Each chunk with its added columns, in input order; with ``jobs > 1`` classified in worker processes that
-    load the model once (see :func:`lmclassify.workers.in_order`)."""
+) -> Iterator[tuple[Chunk, dict[str, np.ndarray]]]:
+    """Each chunk with its added columns, in input order: with ``jobs > 1`` classified in worker processes that
+    load the model once, otherwise in one thread while the last chunk is written and the next one read (see
+    :func:`lmclassify.workers.in_order`)."""
     return in_order(
         partial(classify_texts, model_path=model_path, prefix=prefix),
         chunks,
@@ -202,7 +199,7 @@ def classify_file(
         raise ArgumentError(f"chunk_size must be at least 1, got {chunk_size}")
     _, output_kind = _check_paths(input_path, output_path)
     model_path = None if model is None else str(Path(model).resolve())
-    added = list(classify_texts([], model_path, prefix).columns)  # loads and checks the model
+    added = list(classify_texts([], model_path, prefix))  # loads and checks the model
     summary = BatchSummary(input_path, output_path)
     if gold is not None:
         summary.gold = GoldScore(gold, tuple(added_labels(added, prefix)))
@@ -213,15 +210,15 @@ def classify_file(
         _check_columns(reader, column, added, gold)
 
         def write(handle: IO[bytes]) -> None:
-            import pandas as pd
-
             with open_writer(handle, output_kind, escape_formulas) as writer:
                 for chunk, result in _results(iter(reader), column, model_path, jobs, prefix):
-                    writer.write(pd.concat([chunk.frame, result], axis=1))
-                    classified = int(result[f"{prefix}label"].notna().sum())
-                    labels.update(result[f"{prefix}label"].dropna().tolist())
+                    writer.write(chunk.frame, result)
+                    predicted = result[f"{prefix}label"].tolist()
+                    chunk_labels = Counter(predicted)
+                    classified = len(predicted) - chunk_labels.pop(None, 0)
+                    labels.update(chunk_labels)
                     if summary.gold is not None:
-                        summary.gold.add(chunk.frame[summary.gold.column].tolist(), result[f"{prefix}label"].tolist())
+                        summary.gold.add(chunk.frame[summary.gold.column].tolist(), predicted)
                     summary.rows_read += len(chunk.frame)
                     summary.classified += classified
                     summary.malformed += len(chunk.malformed)

@@ -13,7 +13,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -91,6 +91,33 @@ def stop_workers(pool: ProcessPoolExecutor, children_before: set[Any], grace: fl
             result_writer.close()
 
 
+def one_ahead(
+    function: Callable[[Any], Result], items: Iterator[Item], payload: Callable[[Item], Any] = lambda item: item
+) -> Iterator[tuple[Item, Result]]:
+    """Each of ``items`` with ``function(payload(item))``, in order, the next item's computed in a thread while the
+    caller uses this one's. When ``function`` spends its time in code that releases the GIL (the C scorer), the
+    caller's reading and writing overlap it. At most two items are in hand, so memory stays bounded; if the caller
+    stops early or an exception ends the loop, the item being computed is finished and dropped.
+
+    >>> [(item, result) for item, result in one_ahead(str.upper, iter(["a", "b"]))]
+    [('a', 'A'), ('b', 'B')]
+    """
+    with ThreadPoolExecutor(1, thread_name_prefix="lmclassify-batch") as pool:
+        pending: deque[tuple[Item, Future[Result]]] = deque()
+        try:
+            for item in items:
+                pending.append((item, pool.submit(function, payload(item))))
+                if len(pending) == 2:
+                    done, future = pending.popleft()
+                    yield done, future.result()
+            while pending:
+                done, future = pending.popleft()
+                yield done, future.result()
+        finally:
+            for _, future in pending:
+                future.cancel()
+
+
 def in_order(
     function: Callable[[Any], Result],
     items: Iterator[Item],
@@ -103,13 +130,13 @@ def in_order(
     """Each of ``items`` with ``function(payload(item))``, in input order; with ``jobs > 1`` computed in that
     many spawned processes (each first runs ``load(*load_args)``), at most ``2 * jobs`` items in flight so that
     memory stays bounded. Only the payload travels to the workers; it, ``function`` and ``load`` must pickle.
+    With ``jobs == 1`` it is :func:`one_ahead`: one thread, no processes.
 
     If the caller stops early, or an interrupt, a termination signal or a failed item ends the loop, queued
     items are cancelled and the workers ended.
     """
     if jobs == 1:
-        for item in items:
-            yield item, function(payload(item))
+        yield from one_ahead(function, items, payload)
         return
     import multiprocessing
 

@@ -55,8 +55,9 @@ def big_input(tmp_path_factory, corpus) -> Path:
     texts = corpus["text"].tolist()
     with open(path, "w", encoding="utf-8") as handle:
         handle.write("id,text\n")
-        for row in range(400_000):
-            handle.write(f'{row},"{texts[row % len(texts)].replace(chr(34), chr(34) * 2)}"\n')
+        for row in range(800_000):  # long enough that the run is still going when the tests stop it
+            text = texts[row % len(texts)].replace(chr(34), chr(34) * 2)
+            handle.write(f'{row},"{text} {text}"\n')
     return path
 
 

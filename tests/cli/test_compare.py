@@ -133,6 +133,15 @@ def test_the_installed_command_matches_the_python_api(folder, tmp_path):
     assert out.read_bytes() == (tmp_path / "api.csv").read_bytes()
 
 
+def _signal_state(pid: int) -> str:
+    """The blocked, ignored and caught signal masks of a process (Linux), or why they are unknown."""
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError as error:
+        return f"unknown ({error})"
+    return "; ".join(line for line in lines if line.startswith(("State", "SigBlk", "SigIgn", "SigCgt")))
+
+
 @pytest.mark.parametrize(
     ("send", "code", "said"),
     [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 128 + signal.SIGTERM, "terminated")],
@@ -151,12 +160,13 @@ def test_a_stopped_run_leaves_no_output_and_no_temporary_file(tmp_path, send, co
     while not any(out.parent.iterdir()) and time.monotonic() < deadline:  # the temporary CSV file: rows are coming
         time.sleep(0.05)
     time.sleep(0.5)
+    signal_state = _signal_state(process.pid)  # to tell, if the signal is missed, whether the child could see it
     os.kill(process.pid, send)
     try:
         _, err = process.communicate(timeout=30)
     except subprocess.TimeoutExpired:
         process.kill()
         pytest.fail("the run did not stop within 30 s")
-    assert process.returncode == code, err
+    assert process.returncode == code, f"{err}\nchild's signal state when it was sent: {signal_state}"
     assert said in err and "not written" in err
     assert list(out.parent.iterdir()) == []

@@ -56,6 +56,12 @@ def _misuses(fastscore, scorer, texts, table, model) -> list:
         lambda: fastscore.Scorer(specs, parts.idf[:3], parts.weights, parts.intercepts, heads),
         lambda: fastscore.Scorer(specs, parts.idf, parts.weights, parts.intercepts, [(0, 10**6, 1.0)]),
         lambda: fastscore.Scorer.__new__(fastscore.Scorer).probabilities("x"),
+        lambda: fastscore.Scorer.__new__(fastscore.Scorer).classify("x"),
+        lambda: scorer.set_predictions(Prediction, ("a",), (10**6,), (None,), TypeError, ValueError),
+        lambda: scorer.set_predictions(Prediction, ("a",), (0,), ((("x",), 0, 99),), TypeError, ValueError),
+        lambda: scorer.set_predictions(Prediction, ("a",), (0,), (None,), "not a class", ValueError),
+        lambda: scorer.classify_each([*texts, None]),
+        lambda: scorer.classify_each(tuple(texts)),
     ]
 
 
@@ -80,6 +86,11 @@ def main() -> int:
         fastscore.first_invalid([*texts, None, 3])
         layout = (("management", "leadership", "neither"), (0, 1, 2), (None, None, None))
         fastscore.build_predictions(table[:, :3].copy(), Prediction, *layout)
+        scorer.set_predictions(Prediction, *layout, TypeError, ValueError)
+        predictions = scorer.classify_each([text for text in texts if text.strip()])
+        assert all(0.0 <= prediction.confidence <= 1.0 for prediction in predictions)
+        with contextlib.suppress(ValueError):
+            scorer.classify(texts[-1])
         for bad in _misuses(fastscore, scorer, texts, table, (specs, parts, heads)):
             with contextlib.suppress(TypeError, ValueError, IndexError, RuntimeError, OverflowError):
                 bad()

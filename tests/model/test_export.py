@@ -65,10 +65,11 @@ def test_single_batch_and_threaded_predictions_match_the_reference(corpus, refer
     expected = label_head.predict_proba(texts)[:, [list(label_head.classes_).index(label) for label in model.labels]]
     function_heads = {name.split(":", 1)[1]: head for name, head in reference.items() if name.startswith("function:")}
     expected_functions = {label: head.predict_proba(texts) for label, head in function_heads.items()}
+    monkeypatch.setattr(runtime, "PARALLEL_MIN_TEXTS", 10**9)  # one thread
     batch = model.classify(texts)
     single = [model.classify(text) for text in texts]
-    monkeypatch.setattr(runtime, "PARALLEL_MIN_TEXTS", 1000)
-    monkeypatch.setattr(runtime, "CHUNK", 256)
+    monkeypatch.setattr(runtime, "PARALLEL_MIN_TEXTS", 100)
+    monkeypatch.setattr(runtime, "THREAD_STEP", 256)
     monkeypatch.setattr(runtime, "usable_cores", lambda: 2)
     threaded = model.classify(texts)
     for predictions in (batch, single, threaded):

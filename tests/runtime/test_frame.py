@@ -65,3 +65,27 @@ def test_existing_result_columns_are_refused_by_name_and_a_prefix_adds_beside_th
 def test_classify_frame_names_a_missing_column(model):
     with pytest.raises(KeyError, match="'content' not found"):
         model.classify_frame(pd.DataFrame({"text": ["x"]}), column="content")
+
+
+def test_result_arrays_match_classify_on_one_thread_or_many(model):
+    from lmclassify.runtime.frame import result_arrays
+
+    cells = ["Cut unit costs by 5% this year.", None, "   ", 3, "Give people a reason to believe.", ""] * 400
+    columns, skipped = result_arrays(model, cells, prefix="pred_")
+    alone, _ = result_arrays(model, cells, prefix="pred_", threads=False)
+    assert skipped == 4 * 400 and list(columns) == result_columns(model.labels, "pred_")
+    for name, values in columns.items():
+        assert values.shape == (len(cells),) and values.dtype == alone[name].dtype
+        assert (
+            np.array_equal(values, alone[name], equal_nan=True)
+            if values.dtype != object
+            else values.tolist() == alone[name].tolist()
+        )
+    predictions = model.classify([cell for cell in cells if isinstance(cell, str) and cell.strip()])
+    usable = [row for row, cell in enumerate(cells) if isinstance(cell, str) and cell.strip()]
+    assert columns["pred_label"][usable].tolist() == [p.label for p in predictions]
+    assert columns["pred_p_leadership"][usable].tolist() == [p.scores["leadership"] for p in predictions]
+    assert columns["pred_function"][usable].tolist() == [p.function for p in predictions]
+    unusable = sorted(set(range(len(cells))) - set(usable))
+    assert set(columns["pred_label"][unusable].tolist()) == {None}
+    assert np.isnan(columns["pred_confidence"][unusable]).all()

@@ -22,7 +22,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from lmclassify import Classifier, ExportError, Prediction, load_model
+from lmclassify import Classifier, EmptyTextError, ExportError, Prediction, TextTypeError, load_model
 from lmclassify.model.export import export_reference
 from lmclassify.resources import default_model_path
 from lmclassify.runtime import scorer as runtime
@@ -178,7 +178,7 @@ def test_batch_single_and_threaded_scoring_give_identical_predictions(corpus, mo
     serial = model.classify(texts)
     assert serial == [model.classify(text) for text in texts]
     monkeypatch.setattr(runtime, "PARALLEL_MIN_TEXTS", 100)
-    monkeypatch.setattr(runtime, "CHUNK", 64)
+    monkeypatch.setattr(runtime, "THREAD_STEP", 64)
     monkeypatch.setattr(runtime, "usable_cores", lambda: 3)
     assert model.classify(texts) == serial
 
@@ -325,3 +325,88 @@ def test_the_word_cache_gives_the_same_results_when_full_and_at_its_length_limit
     texts = [" ".join(generator.choice(pool) for _ in range(120)) for _ in range(300)]  # more words than the cache
     np.testing.assert_allclose(model.predict_proba(texts), pure.predict_proba(texts), rtol=0, atol=1e-13)
     assert model.classify(texts[:50]) == [model.classify(text) for text in texts[:50]]  # warm and cold caches agree
+
+
+def _accelerated_model() -> Classifier:
+    model = load_model(default_model_path())
+    if not model.accelerated:
+        pytest.skip("the C extension is not in use")
+    return model
+
+
+def test_one_call_in_c_gives_what_the_batch_path_gives(corpus):
+    model = _accelerated_model()
+    texts = corpus["text"].tolist()
+    batch = model._predictions(texts)  # the table path: scored into an array, then built
+    assert [model.classify(text) for text in texts] == batch
+    assert model.scorer.classify_each(texts) == batch
+    assert all(type(p) is Prediction and type(p.scores["neither"]) is float for p in batch[:50])
+    with pytest.raises(TypeError, match="does not support item assignment"):
+        model.classify(texts[0]).scores["management"] = 0.0
+
+
+@pytest.mark.parametrize("length", [3, runtime.FEW_TEXTS, runtime.FEW_TEXTS + 1, 500])
+def test_short_and_long_lists_name_the_bad_item_alike(length):
+    model = load_model(default_model_path())
+    texts = ["Plan the budget."] * length
+    for bad, error, message in [
+        (None, TextTypeError, "expected a str to classify, got NoneType"),
+        (b"bytes", TextTypeError, "expected a str to classify, got bytes"),
+        (" \u3000\n", EmptyTextError, "text is empty or only whitespace; there is nothing to classify"),
+    ]:
+        with pytest.raises(error, match=f"^item {length - 1}: {message}$"):
+            model.classify([*texts[:-1], bad])
+        if isinstance(bad, str):
+            with pytest.raises(error, match=f"^{message}$"):
+                model.classify(bad)
+
+
+def test_the_single_text_path_needs_its_layout_and_checks_it():
+    model = _accelerated_model()
+    bare = runtime.extension_scorer(model.parts)
+    with pytest.raises(RuntimeError, match="set_predictions"):
+        bare.classify("Plan the budget.")
+    labels, columns, heads = model._layout
+    for arguments in [
+        (Prediction, labels, (99, 0, 1), heads, TextTypeError, EmptyTextError),
+        (Prediction, labels, columns, heads[:2], TextTypeError, EmptyTextError),
+        (Prediction, labels, columns, heads, "not a class", EmptyTextError),
+        (Prediction, labels, columns, heads, TextTypeError, int),
+        (Prediction, labels, columns, heads),
+    ]:
+        with pytest.raises((TypeError, ValueError)):
+            bare.set_predictions(*arguments)
+    bare.set_predictions(Prediction, *model._layout, TextTypeError, EmptyTextError)
+    assert bare.classify("Plan the budget.") == model.classify("Plan the budget.")
+    with pytest.raises(TypeError, match="expects a list"):
+        bare.classify_each(("a tuple",))
+
+
+def test_a_lower_method_that_empties_a_short_list_is_caught():
+    model = _accelerated_model()
+    texts: list[str] = []
+
+    class Meddling(str):
+        def lower(self):
+            texts.clear()
+            return str.lower(self)
+
+    texts.extend([Meddling("Plan the budget."), "Inspire the team."])
+    with pytest.raises(RuntimeError, match="changed size"):
+        model.classify(texts)
+
+
+def test_scratch_kept_from_earlier_batches_changes_nothing(corpus):
+    model = _accelerated_model()
+    texts = corpus["text"].tolist()
+    first, later = texts[: len(texts) // 2], texts[len(texts) // 2 :]
+    cold = load_model(default_model_path()).predict_proba(later)  # a new model: fresh scratch, empty word cache
+    model.predict_proba(first)  # fills the pooled scratch's word cache with the first half's words
+    threads = [threading.Thread(target=model.predict_proba, args=(first,)) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    warm = model.predict_proba(later)
+    for thread in threads:
+        thread.join()
+    assert np.array_equal(warm, cold)
+    assert np.array_equal(model.predict_proba(later), cold)

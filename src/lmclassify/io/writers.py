@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Mapping
 from typing import IO, TYPE_CHECKING, Any
 
 from lmclassify.errors import DataFileError
@@ -23,6 +24,7 @@ from lmclassify.io.formats import require_pyarrow
 from lmclassify.io.lines import has_undecodable
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 
@@ -60,18 +62,25 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+#: Columns added to a chunk's frame, as arrays as long as the frame (see ``ProbabilityTable.columns``).
+Added = Mapping[str, "np.ndarray"]
+
+
 class Writer:
-    """Write :class:`pandas.DataFrame` chunks to a binary file handle, every chunk with the same columns."""
+    """Write :class:`pandas.DataFrame` chunks to a binary file handle, every chunk with the same columns.
+
+    ``write(frame, added)`` writes the frame's columns followed by ``added``, a mapping of column name to an array
+    as long as the frame: CSV and text output take the arrays as they are, without a combined frame."""
 
     def __init__(self, handle: IO[bytes]):
         self.handle = handle
         self.rows_written = 0
 
-    def write(self, frame: pd.DataFrame) -> None:
-        self._write(frame)
+    def write(self, frame: pd.DataFrame, added: Added | None = None) -> None:
+        self._write(frame, added or {})
         self.rows_written += len(frame)
 
-    def _write(self, frame: pd.DataFrame) -> None:
+    def _write(self, frame: pd.DataFrame, added: Added) -> None:
         raise NotImplementedError
 
     def close(self) -> None:
@@ -97,8 +106,35 @@ def escape_formula(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
-def _text_rows(frame: pd.DataFrame, escape_formulas: bool = False) -> list[tuple[str, ...]]:
-    columns = [[cell_text(value) for value in frame[name].tolist()] for name in frame.columns]
+def _column_values(frame: pd.DataFrame, added: Added) -> list[list[Any]]:
+    """Every column's values as a list: the frame's columns, then the added arrays."""
+    return [frame[name].tolist() for name in frame.columns] + [values.tolist() for values in added.values()]
+
+
+def _column_names(frame: pd.DataFrame, added: Added) -> list[str]:
+    return [str(name) for name in frame.columns] + list(added)
+
+
+def _as_text(values: list[Any]) -> list[str]:
+    """Values as :func:`cell_text` writes them (a column of ``str`` is returned as it is)."""
+    if all(type(value) is str for value in values):
+        return values
+    return [cell_text(value) for value in values]
+
+
+def _as_csv_cells(values: list[Any]) -> list[Any]:
+    """Values that the csv module writes as :func:`cell_text` would: ``str`` and finite ``float`` (whose
+    ``str`` is :func:`cell_text`'s) as they are, ``None`` (written as an empty cell) for NaN and None."""
+    kinds = set(map(type, values))
+    if kinds <= {str, type(None)}:
+        return values
+    if kinds <= {float, type(None)}:
+        return [None if value != value else value for value in values]  # NaN is the one float unequal to itself
+    return [cell_text(value) for value in values]
+
+
+def _text_rows(frame: pd.DataFrame, added: Added, escape_formulas: bool = False) -> list[tuple[str, ...]]:
+    columns = [_as_text(values) for values in _column_values(frame, added)]
     if escape_formulas:
         columns = [[escape_formula(cell) for cell in column] for column in columns]
     return list(zip(*columns)) if columns else [()] * len(frame)
@@ -127,16 +163,20 @@ class CsvWriter(Writer):
         self._header_written = False
         self.escape_formulas = escape_formulas
 
-    def _write(self, frame: pd.DataFrame) -> None:
-        records = _text_rows(frame, self.escape_formulas)
+    def _write(self, frame: pd.DataFrame, added: Added) -> None:
+        if self.escape_formulas:
+            records: list[tuple[Any, ...]] = _text_rows(frame, added, escape_formulas=True)
+        else:
+            columns = [_as_csv_cells(values) for values in _column_values(frame, added)]
+            records = list(zip(*columns)) if columns else [()] * len(frame)
         if not self._header_written:
-            records.insert(0, tuple(str(name) for name in frame.columns))
+            records.insert(0, tuple(_column_names(frame, added)))
             self._header_written = True
         buffer = io.StringIO()
         csv.writer(buffer, lineterminator="\n").writerows(records)
         text = buffer.getvalue()
         if "\r" in text:  # the csv module leaves a lone carriage return unquoted when lines end with "\n"
-            text = "".join(_csv_line(record) + "\n" for record in records)
+            text = "".join(_csv_line([cell_text(cell) for cell in record]) + "\n" for record in records)
         self.handle.write(text.encode("utf-8", "surrogateescape"))
 
 
@@ -159,12 +199,12 @@ class TsvWriter(Writer):
         self._header_written = False
         self.escape_formulas = escape_formulas
 
-    def _write(self, frame: pd.DataFrame) -> None:
+    def _write(self, frame: pd.DataFrame, added: Added) -> None:
         lines = []
         if not self._header_written:
-            lines.append("\t".join(str(name).translate(_TSV_ESCAPES) for name in frame.columns))
+            lines.append("\t".join(name.translate(_TSV_ESCAPES) for name in _column_names(frame, added)))
             self._header_written = True
-        rows = _text_rows(frame, self.escape_formulas)
+        rows = _text_rows(frame, added, self.escape_formulas)
         lines.extend("\t".join(cell.translate(_TSV_ESCAPES) for cell in row) for row in rows)
         if lines:
             self.handle.write(("\n".join(lines) + "\n").encode("utf-8", "surrogateescape"))
@@ -173,15 +213,22 @@ class TsvWriter(Writer):
 class JsonLinesWriter(Writer):
     """One JSON object per row; missing values are ``null``, floats keep full precision."""
 
-    def _write(self, frame: pd.DataFrame) -> None:
-        names = [str(name) for name in frame.columns]
-        columns = [frame[name].tolist() for name in frame.columns]
+    def _write(self, frame: pd.DataFrame, added: Added) -> None:
+        names = _column_names(frame, added)
+        columns = _column_values(frame, added)
         lines = [
             json.dumps(dict(zip(names, map(_json_value, row))), ensure_ascii=False, default=str)
             for row in zip(*columns)
         ]
         if lines:
             self.handle.write(("\n".join(lines) + "\n").encode("utf-8", "surrogateescape"))
+
+
+def pd_series(values: np.ndarray, index: pd.Index) -> pd.Series:
+    """An added array as a column: object arrays stay ``object`` (pandas would infer ``str`` for names)."""
+    import pandas as pd
+
+    return pd.Series(values, index=index, dtype=object if values.dtype == object else values.dtype)
 
 
 def _utf8(text: str) -> str:
@@ -217,8 +264,12 @@ class ParquetWriter(Writer):
                 prepared[name] = pd.Series(values, index=frame.index, dtype=object)
         return prepared
 
-    def _write(self, frame: pd.DataFrame) -> None:
+    def _write(self, frame: pd.DataFrame, added: Added) -> None:
         pa = self.pa
+        if added:
+            frame = frame.copy(deep=False)
+            for name, values in added.items():
+                frame[name] = pd_series(values, frame.index)
         prepared = self._prepare(frame)
         if self._schema is None:
             schema = pa.Schema.from_pandas(prepared, preserve_index=False)

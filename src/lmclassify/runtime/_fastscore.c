@@ -306,6 +306,7 @@ typedef struct {
 #define WORD_CACHE_ENTRIES 16384
 #define WORD_CACHE_LONGEST 16 /* longest padded word cached */
 #define WORD_CACHE_HITS (1 << 20) /* most columns kept over all entries */
+#define SCRATCH_POOL 64 /* most scratch areas a Scorer keeps for reuse (one per thread scoring at once) */
 
 typedef struct CachedWord {
     uint64_t hash;
@@ -410,8 +411,40 @@ typedef struct {
     Py_ssize_t *head_start, *head_stop;
     double *head_temperature;
     Scratch *shared; /* used only while the GIL is held */
-    int ready;       /* set once __init__ has succeeded: a Scorer whose __init__ failed refuses to score */
+    /* Scratch areas of finished batch calls, kept for the next ones (taken and given back under pool_lock, which
+     * needs no GIL), so that no call allocates and clears megabytes of scratch and the word caches stay warm. */
+    Scratch *pool[SCRATCH_POOL];
+    Py_ssize_t n_pooled;
+    PyThread_type_lock pool_lock;
+    /* What classify() and classify_each() build (set by set_predictions; NULL until then). */
+    PyObject *prediction_type, *labels, *function_heads, *text_type_error, *empty_text_error, *no_arguments;
+    Py_ssize_t *label_columns;
+    int ready; /* set once __init__ has succeeded: a Scorer whose __init__ failed refuses to score */
 } Scorer;
+
+/* A scratch area for one batch call: one from the pool, or a new one. Needs no GIL. */
+static Scratch *scratch_take(Scorer *self) {
+    Scratch *w = NULL;
+    if (self->pool_lock) {
+        PyThread_acquire_lock(self->pool_lock, WAIT_LOCK);
+        if (self->n_pooled > 0) w = self->pool[--self->n_pooled];
+        PyThread_release_lock(self->pool_lock);
+    }
+    return w ? w : scratch_new(self->n_features, self->n_blocks, self->n_outputs);
+}
+
+/* Give a scratch area back to the pool (or free it when the pool is full). Needs no GIL. */
+static void scratch_give_back(Scorer *self, Scratch *w) {
+    if (w && self->pool_lock) {
+        PyThread_acquire_lock(self->pool_lock, WAIT_LOCK);
+        if (self->n_pooled < SCRATCH_POOL) {
+            self->pool[self->n_pooled++] = w;
+            w = NULL;
+        }
+        PyThread_release_lock(self->pool_lock);
+    }
+    scratch_free(w);
+}
 
 static int check_ready(const Scorer *self) {
     if (self->ready) return 0;
@@ -777,6 +810,15 @@ static void Scorer_dealloc(Scorer *self) {
     PyMem_Free(self->head_stop);
     PyMem_Free(self->head_temperature);
     scratch_free(self->shared);
+    for (Py_ssize_t i = 0; i < self->n_pooled; i++) scratch_free(self->pool[i]);
+    if (self->pool_lock) PyThread_free_lock(self->pool_lock);
+    Py_XDECREF(self->prediction_type);
+    Py_XDECREF(self->labels);
+    Py_XDECREF(self->function_heads);
+    Py_XDECREF(self->text_type_error);
+    Py_XDECREF(self->empty_text_error);
+    Py_XDECREF(self->no_arguments);
+    PyMem_Free(self->label_columns);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -918,6 +960,11 @@ static int Scorer_init(Scorer *self, PyObject *args, PyObject *kwargs) {
         }
     }
     Py_DECREF(head_list);
+    self->pool_lock = PyThread_allocate_lock();
+    if (!self->pool_lock) {
+        PyErr_NoMemory();
+        goto done;
+    }
     result = 0;
     self->ready = 1;
 done:
@@ -1022,7 +1069,7 @@ static PyObject *Scorer_score_into(Scorer *self, PyObject *args) {
     }
     int failed = 0;
     Py_BEGIN_ALLOW_THREADS
-    Scratch *w = scratch_new(self->n_features, self->n_blocks, self->n_outputs);
+    Scratch *w = scratch_take(self);
     if (!w) {
         failed = 1;
     } else {
@@ -1033,7 +1080,10 @@ static PyObject *Scorer_score_into(Scorer *self, PyObject *args) {
                            rows + i * self->n_outputs) < 0)
                 failed = 1;
         }
-        scratch_free(w);
+        if (failed)
+            scratch_free(w); /* out of memory part way: start afresh next time */
+        else
+            scratch_give_back(self, w);
     }
     Py_END_ALLOW_THREADS
     if (failed) {
@@ -1051,9 +1101,28 @@ done:
 static PyObject *Scorer_get_n_outputs(Scorer *self, void *closure) { return PyLong_FromSsize_t(self->n_outputs); }
 static PyObject *Scorer_get_n_features(Scorer *self, void *closure) { return PyLong_FromSsize_t(self->n_features); }
 
+PyDoc_STRVAR(set_predictions_doc,
+             "set_predictions(prediction_type, labels, label_columns, function_heads, text_type_error,\n"
+             "                empty_text_error, /)\n--\n\n"
+             "What classify() and classify_each() build: predictions of ``prediction_type`` laid out as for\n"
+             "build_predictions(), and the exceptions raised for a text that is not a str or is blank.");
+PyDoc_STRVAR(classify_doc,
+             "classify(text, /)\n--\n\n"
+             "Check one text, score it and return its prediction (see set_predictions), all in one call.");
+PyDoc_STRVAR(classify_each_doc,
+             "classify_each(texts, /)\n--\n\n"
+             "classify() of every item of a list, in order, with the GIL held: for short lists. An error names\n"
+             "the item (``item 3: ...``).");
+static PyObject *Scorer_set_predictions(Scorer *self, PyObject *const *args, Py_ssize_t nargs);
+static PyObject *Scorer_classify(Scorer *self, PyObject *text);
+static PyObject *Scorer_classify_each(Scorer *self, PyObject *texts);
+
 static PyMethodDef Scorer_methods[] = {
     {"probabilities", (PyCFunction)Scorer_probabilities, METH_O, probabilities_doc},
     {"score_into", (PyCFunction)Scorer_score_into, METH_VARARGS, score_into_doc},
+    {"set_predictions", (PyCFunction)(void (*)(void))Scorer_set_predictions, METH_FASTCALL, set_predictions_doc},
+    {"classify", (PyCFunction)Scorer_classify, METH_O, classify_doc},
+    {"classify_each", (PyCFunction)Scorer_classify_each, METH_O, classify_each_doc},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1076,6 +1145,15 @@ static PyTypeObject ScorerType = {
 };
 
 /* ------------------------------------------------------------------------------------------- module */
+/* Whether a ready str is empty or only whitespace (what `not text.strip()` says). */
+static int is_blank(PyObject *text) {
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text), k = 0;
+    while (k < length && is_space(PyUnicode_READ(kind, data, k))) k++;
+    return k == length;
+}
+
 PyDoc_STRVAR(first_invalid_doc,
              "first_invalid(texts, /)\n--\n\n"
              "Index of the first item of a list that is not a str or is empty or only whitespace; -1 if none.");
@@ -1089,11 +1167,7 @@ static PyObject *first_invalid(PyObject *module, PyObject *texts) {
         PyObject *text = PyList_GET_ITEM(texts, i);
         if (!PyUnicode_Check(text)) return PyLong_FromSsize_t(i);
         if (ready(text) < 0) return NULL;
-        int kind = PyUnicode_KIND(text);
-        const void *data = PyUnicode_DATA(text);
-        Py_ssize_t length = PyUnicode_GET_LENGTH(text), k = 0;
-        while (k < length && is_space(PyUnicode_READ(kind, data, k))) k++;
-        if (k == length) return PyLong_FromSsize_t(i);
+        if (is_blank(text)) return PyLong_FromSsize_t(i);
     }
     return PyLong_FromLong(-1);
 }
@@ -1150,6 +1224,39 @@ static PyObject *prediction_of_row(PyTypeObject *type, PyObject *empty, const do
     return prediction;
 }
 
+/* Check a prediction layout (see build_predictions) against a table `width` outputs wide, and read the label
+ * columns into `label_columns` (as many as there are labels). Returns -1 with an exception set if it is wrong. */
+static int parse_layout(PyObject *labels, PyObject *columns, PyObject *heads, Py_ssize_t width,
+                        Py_ssize_t *label_columns) {
+    if (!PyTuple_Check(labels) || !PyTuple_Check(columns) || !PyTuple_Check(heads) || PyTuple_GET_SIZE(labels) < 1 ||
+        PyTuple_GET_SIZE(columns) != PyTuple_GET_SIZE(labels) || PyTuple_GET_SIZE(heads) != PyTuple_GET_SIZE(labels)) {
+        PyErr_SetString(PyExc_TypeError, "a prediction layout needs three tuples as long as the labels");
+        return -1;
+    }
+    for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(labels); j++) {
+        label_columns[j] = PyLong_AsSsize_t(PyTuple_GET_ITEM(columns, j));
+        if (label_columns[j] == -1 && PyErr_Occurred()) return -1;
+        if (label_columns[j] < 0 || label_columns[j] >= width) {
+            PyErr_SetString(PyExc_ValueError, "a label column is outside the table");
+            return -1;
+        }
+        PyObject *head = PyTuple_GET_ITEM(heads, j);
+        if (head == Py_None) continue;
+        if (!PyTuple_Check(head) || PyTuple_GET_SIZE(head) != 3 || !PyTuple_Check(PyTuple_GET_ITEM(head, 0))) {
+            PyErr_SetString(PyExc_TypeError, "a function head must be None or (classes, start, stop)");
+            return -1;
+        }
+        Py_ssize_t start = PyLong_AsSsize_t(PyTuple_GET_ITEM(head, 1));
+        Py_ssize_t stop = PyLong_AsSsize_t(PyTuple_GET_ITEM(head, 2));
+        if (PyErr_Occurred()) return -1;
+        if (start < 0 || stop > width || stop <= start || PyTuple_GET_SIZE(PyTuple_GET_ITEM(head, 0)) != stop - start) {
+            PyErr_SetString(PyExc_ValueError, "a function head's columns do not fit the table or its classes");
+            return -1;
+        }
+    }
+    return 0;
+}
+
 PyDoc_STRVAR(build_predictions_doc,
              "build_predictions(table, prediction_type, labels, label_columns, function_heads, /)\n--\n\n"
              "A list with one prediction per row of ``table`` (a C-contiguous float64 array of every head's\n"
@@ -1165,17 +1272,15 @@ static PyObject *build_predictions(PyObject *module, PyObject *const *args, Py_s
         return NULL;
     }
     PyObject *type = args[1], *labels = args[2], *columns = args[3], *heads = args[4];
-    if (!PyType_Check(type) || !PyTuple_Check(labels) || !PyTuple_Check(columns) || !PyTuple_Check(heads) ||
-        PyTuple_GET_SIZE(labels) < 1 || PyTuple_GET_SIZE(columns) != PyTuple_GET_SIZE(labels) ||
-        PyTuple_GET_SIZE(heads) != PyTuple_GET_SIZE(labels)) {
+    if (!PyType_Check(type)) {
         PyErr_SetString(PyExc_TypeError, "build_predictions() needs a type and three tuples as long as the labels");
         return NULL;
     }
     Py_buffer view;
     if (PyObject_GetBuffer(args[0], &view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT | PyBUF_ND) < 0) return NULL;
     PyObject *result = NULL, *empty = NULL;
-    Py_ssize_t n_labels = PyTuple_GET_SIZE(labels);
-    Py_ssize_t *label_columns = PyMem_Calloc((size_t)n_labels, sizeof(Py_ssize_t));
+    Py_ssize_t n_labels = PyTuple_Check(labels) ? PyTuple_GET_SIZE(labels) : 0;
+    Py_ssize_t *label_columns = PyMem_Calloc((size_t)n_labels + 1, sizeof(Py_ssize_t));
     if (!label_columns) {
         PyErr_NoMemory();
         goto done;
@@ -1185,27 +1290,7 @@ static PyObject *build_predictions(PyObject *module, PyObject *const *args, Py_s
         goto done;
     }
     Py_ssize_t n_rows = view.shape[0], width = view.shape[1];
-    for (Py_ssize_t j = 0; j < n_labels; j++) {
-        label_columns[j] = PyLong_AsSsize_t(PyTuple_GET_ITEM(columns, j));
-        if (label_columns[j] == -1 && PyErr_Occurred()) goto done;
-        if (label_columns[j] < 0 || label_columns[j] >= width) {
-            PyErr_SetString(PyExc_ValueError, "a label column is outside the table");
-            goto done;
-        }
-        PyObject *head = PyTuple_GET_ITEM(heads, j);
-        if (head == Py_None) continue;
-        if (!PyTuple_Check(head) || PyTuple_GET_SIZE(head) != 3 || !PyTuple_Check(PyTuple_GET_ITEM(head, 0))) {
-            PyErr_SetString(PyExc_TypeError, "a function head must be None or (classes, start, stop)");
-            goto done;
-        }
-        Py_ssize_t start = PyLong_AsSsize_t(PyTuple_GET_ITEM(head, 1));
-        Py_ssize_t stop = PyLong_AsSsize_t(PyTuple_GET_ITEM(head, 2));
-        if (PyErr_Occurred()) goto done;
-        if (start < 0 || stop > width || stop <= start || PyTuple_GET_SIZE(PyTuple_GET_ITEM(head, 0)) != stop - start) {
-            PyErr_SetString(PyExc_ValueError, "a function head's columns do not fit the table or its classes");
-            goto done;
-        }
-    }
+    if (parse_layout(labels, columns, heads, width, label_columns) < 0) goto done;
     empty = PyTuple_New(0);
     result = empty ? PyList_New(n_rows) : NULL;
     if (!result) goto done;
@@ -1222,6 +1307,116 @@ done:
     Py_XDECREF(empty);
     PyMem_Free(label_columns);
     PyBuffer_Release(&view);
+    return result;
+}
+
+static PyObject *Scorer_set_predictions(Scorer *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (check_ready(self) < 0) return NULL;
+    if (nargs != 6) {
+        PyErr_SetString(PyExc_TypeError, "set_predictions() takes exactly 6 arguments");
+        return NULL;
+    }
+    for (int k = 0; k < 6; k += k == 0 ? 4 : 1) { /* the type and both exception classes */
+        if (!PyType_Check(args[k])) {
+            PyErr_SetString(PyExc_TypeError, "set_predictions() needs a prediction type and two exception classes");
+            return NULL;
+        }
+    }
+    if (!PyType_IsSubtype((PyTypeObject *)args[4], (PyTypeObject *)PyExc_BaseException) ||
+        !PyType_IsSubtype((PyTypeObject *)args[5], (PyTypeObject *)PyExc_BaseException)) {
+        PyErr_SetString(PyExc_TypeError, "set_predictions() needs two exception classes");
+        return NULL;
+    }
+    Py_ssize_t n_labels = PyTuple_Check(args[1]) ? PyTuple_GET_SIZE(args[1]) : 0;
+    Py_ssize_t *label_columns = PyMem_Calloc((size_t)n_labels + 1, sizeof(Py_ssize_t));
+    if (!label_columns) return PyErr_NoMemory();
+    PyObject *no_arguments = PyTuple_New(0);
+    if (!no_arguments || parse_layout(args[1], args[2], args[3], self->n_outputs, label_columns) < 0) {
+        Py_XDECREF(no_arguments);
+        PyMem_Free(label_columns);
+        return NULL;
+    }
+    PyMem_Free(self->label_columns);
+    self->label_columns = label_columns;
+    Py_XSETREF(self->no_arguments, no_arguments);
+    Py_XSETREF(self->prediction_type, Py_NewRef(args[0]));
+    Py_XSETREF(self->labels, Py_NewRef(args[1]));
+    Py_XSETREF(self->function_heads, Py_NewRef(args[3]));
+    Py_XSETREF(self->text_type_error, Py_NewRef(args[4]));
+    Py_XSETREF(self->empty_text_error, Py_NewRef(args[5]));
+    Py_RETURN_NONE;
+}
+
+/* The prediction of one text (item `position` of a list, or -1 for a single text), scored with the shared
+ * scratch area while the GIL is held; raises the layout's exceptions for a text that is not a str or is blank. */
+static PyObject *prediction_of_text(Scorer *self, PyObject *text, Py_ssize_t position) {
+    char where[48] = "";
+    if (position >= 0) PyOS_snprintf(where, sizeof where, "item %zd: ", position);
+    if (!PyUnicode_Check(text)) {
+        PyObject *name = PyObject_GetAttrString((PyObject *)Py_TYPE(text), "__name__");
+        if (name) PyErr_Format(self->text_type_error, "%sexpected a str to classify, got %S", where, name);
+        Py_XDECREF(name);
+        return NULL;
+    }
+    if (ready(text) < 0) return NULL;
+    if (is_blank(text)) {
+        PyErr_Format(self->empty_text_error, "%stext is empty or only whitespace; there is nothing to classify", where);
+        return NULL;
+    }
+    int lower_ascii;
+    PyObject *prepared = prepared_text(text, position, &lower_ascii);
+    if (!prepared) return NULL;
+    Scratch *w = shared_scratch(self);
+    double stack_out[64];
+    double *out = self->n_outputs <= 64 ? stack_out : PyMem_Malloc((size_t)self->n_outputs * sizeof(double));
+    PyObject *prediction = NULL;
+    if (!w || !out || score_text(self, w, PyUnicode_KIND(prepared), PyUnicode_DATA(prepared),
+                                 PyUnicode_GET_LENGTH(prepared), lower_ascii, out) < 0)
+        PyErr_NoMemory();
+    else
+        prediction = prediction_of_row((PyTypeObject *)self->prediction_type, self->no_arguments, out, self->labels,
+                                       self->label_columns, self->function_heads);
+    if (out && out != stack_out) PyMem_Free(out);
+    Py_DECREF(prepared);
+    return prediction;
+}
+
+static int check_predictions_set(const Scorer *self) {
+    if (check_ready(self) < 0) return -1;
+    if (self->prediction_type) return 0;
+    PyErr_SetString(PyExc_RuntimeError, "call set_predictions() before classify()");
+    return -1;
+}
+
+static PyObject *Scorer_classify(Scorer *self, PyObject *text) {
+    if (check_predictions_set(self) < 0) return NULL;
+    return prediction_of_text(self, text, -1);
+}
+
+static PyObject *Scorer_classify_each(Scorer *self, PyObject *texts) {
+    if (check_predictions_set(self) < 0) return NULL;
+    if (!PyList_Check(texts)) {
+        PyErr_SetString(PyExc_TypeError, "classify_each() expects a list");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(texts);
+    PyObject *result = PyList_New(n);
+    if (!result) return NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (i >= PyList_GET_SIZE(texts)) { /* a str subclass's lower() emptied the list */
+            PyErr_SetString(PyExc_RuntimeError, "the list of texts changed size while it was being classified");
+            Py_DECREF(result);
+            return NULL;
+        }
+        PyObject *text = Py_NewRef(PyList_GET_ITEM(texts, i));
+        PyObject *prediction = prediction_of_text(self, text, i);
+        Py_DECREF(text);
+        if (!prediction) {
+            Py_DECREF(result);
+            return NULL;
+        }
+        PyList_SET_ITEM(result, i, prediction);
+    }
     return result;
 }
 

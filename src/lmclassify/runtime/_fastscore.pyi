@@ -37,6 +37,21 @@ class Scorer:
         """Write every head's probabilities for ``texts[start:stop]`` into ``out`` (releases the GIL)."""
     def probabilities(self, text: str, /) -> tuple[float, ...]:
         """Every head's class probabilities for one str."""
+    def set_predictions(
+        self,
+        prediction_type: type[object],
+        labels: tuple[str, ...],
+        label_columns: tuple[int, ...],
+        function_heads: tuple[FunctionHeadSpec, ...],
+        text_type_error: type[BaseException],
+        empty_text_error: type[BaseException],
+        /,
+    ) -> None:
+        """What :meth:`classify` and :meth:`classify_each` build, and the exceptions they raise for bad text."""
+    def classify(self, text: object, /) -> object:
+        """Check one text, score it and return its prediction, in one call."""
+    def classify_each(self, texts: list[object], /) -> list[object]:
+        """:meth:`classify` of every item of a list, with the GIL held; an error names the item."""
 
 def first_invalid(texts: list[object], /) -> int:
     """Index of the first item that is not a str or is empty or only whitespace; -1 if none."""

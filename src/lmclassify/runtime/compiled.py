@@ -22,12 +22,13 @@ from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
-from lmclassify.errors import ArgumentError, ModelError, TextTypeError
+from lmclassify.errors import ArgumentError, EmptyTextError, ModelError, TextTypeError
 from lmclassify.model.format import ModelFile
 from lmclassify.runtime.parts import MODEL_FAULTS, CompiledBlock, Head, ModelParts
 from lmclassify.runtime.prediction import Prediction, check_text
 from lmclassify.runtime.scorer import (
     CHUNK,
+    FEW_TEXTS,
     PythonScorer,
     SparseFeatures,
     build_predictions,
@@ -79,6 +80,8 @@ class CompiledClassifier:
             tuple(self._label_columns),
             tuple(self._function_heads.get(label) for label in self.labels),
         )
+        if self._c is not None:  # the C single-text path checks, scores and builds the Prediction in one call
+            self._c.set_predictions(Prediction, *self._layout, TextTypeError, EmptyTextError)
 
     @classmethod
     def from_file(cls, model: ModelFile) -> CompiledClassifier:
@@ -148,11 +151,12 @@ class CompiledClassifier:
         return self._python.contributions(features)
 
     # ----------------------------------------------------------------------------------------------- scoring
-    def probability_table(self, texts: Sequence[str]) -> np.ndarray:
-        """Every head's probabilities, shape ``(len(texts), n_outputs)``, in the model's output order."""
+    def probability_table(self, texts: Sequence[str], *, threads: bool = True) -> np.ndarray:
+        """Every head's probabilities, shape ``(len(texts), n_outputs)``, in the model's output order; with
+        ``threads=False`` scored in the calling thread alone (see :meth:`classify_many`)."""
         texts = list(texts)
         table = np.empty((len(texts), self.parts.n_outputs))
-        for _ in fill(self.scorer, texts, table, threaded=self.accelerated):
+        for _ in fill(self.scorer, texts, table, threaded=self.accelerated and threads):
             pass
         return table
 
@@ -210,23 +214,6 @@ class CompiledClassifier:
             )
         ]
 
-    def _predict_one(self, text: str) -> Prediction:
-        """One text through the C scorer, with no numpy in between (the single-text fast path)."""
-        table = self._c.probabilities(text)
-        label_probs = [table[column] for column in self._label_columns]
-        best = label_probs.index(max(label_probs))
-        label = self.labels[best]
-        function = function_confidence = None
-        head = self._function_heads.get(label)
-        if head is not None:
-            classes, start, stop = head
-            probs = table[start:stop]
-            index = probs.index(max(probs))
-            function, function_confidence = classes[index], probs[index]
-        return Prediction.trusted(
-            label, label_probs[best], dict(zip(self.labels, label_probs)), function, function_confidence
-        )
-
     @overload
     def classify(self, texts: str) -> Prediction: ...  # type: ignore[overload-overlap]  # a str is one text
     @overload
@@ -239,23 +226,32 @@ class CompiledClassifier:
         Texts of any length are scored whole, in linear time.
         """
         if isinstance(texts, str):
-            check_text(texts)
-            return self._predict_one(texts) if self._c is not None else self._predictions([texts])[0]
+            if self._c is not None:
+                return self._c.classify(texts)  # type: ignore[no-any-return]
+            return self._predictions([check_text(texts)])[0]
+        if type(texts) is list and len(texts) <= FEW_TEXTS and self._c is not None:
+            return self._c.classify_each(texts)  # type: ignore[no-any-return]  # the common short list, at once
         given: object = texts  # callers without type checking can pass anything, bytes included
         if isinstance(given, (bytes, bytearray)) or not isinstance(given, Iterable):
             raise TextTypeError(f"expected a str or an iterable of str to classify, got {type(texts).__name__}")
         items = list(texts)
+        if len(items) <= FEW_TEXTS and self._c is not None:
+            return self._c.classify_each(items)  # type: ignore[no-any-return]
         bad = first_invalid(items)
         if bad >= 0:
             check_text(items[bad], bad)  # raises, naming the item and the problem
         return self._predictions(items)
 
-    def classify_many(self, texts: Iterable[str], *, chunk_size: int = 65_536) -> ProbabilityTable:
+    def classify_many(
+        self, texts: Iterable[str], *, chunk_size: int = 65_536, threads: bool = True
+    ) -> ProbabilityTable:
         """Classify many texts into a :class:`~lmclassify.runtime.table.ProbabilityTable`: the same results as
         :meth:`classify` of a list, as arrays (35 bytes per text) instead of one :class:`Prediction` each.
 
         Texts are checked as :meth:`classify` checks them; they are scored ``chunk_size`` at a time, so scratch
-        memory stays bounded however many there are.
+        memory stays bounded however many there are. Batches of ``PARALLEL_MIN_TEXTS`` or more are scored by one
+        thread per core; ``threads=False`` keeps to the calling thread, for callers that run their own threads or
+        processes (batch jobs do).
         """
         given: object = texts
         if isinstance(given, (str, bytes, bytearray)) or not isinstance(given, Iterable):
@@ -269,7 +265,7 @@ class CompiledClassifier:
         starts = range(0, max(len(items), 1), chunk_size)  # one empty chunk for no texts, for the array shapes
         parts = [
             reduce_table(
-                self.probability_table(items[start : start + chunk_size]),
+                self.probability_table(items[start : start + chunk_size], threads=threads),
                 self.labels,
                 self._label_columns,
                 self._function_heads,

@@ -9,23 +9,24 @@
 
 from __future__ import annotations
 
-import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Protocol
 
+import numpy as np
 import pandas as pd
 
 from lmclassify.errors import ColumnError
-from lmclassify.runtime.prediction import Prediction
+from lmclassify.runtime.scorer import first_invalid
+from lmclassify.runtime.table import ProbabilityTable
 
 
 class TextClassifier(Protocol):
-    """What :func:`classify_frame` needs of a model: its labels, and ``classify`` of a list of texts."""
+    """What :func:`classify_frame` needs of a model: its labels, and ``classify_many`` of a list of texts."""
 
     labels: tuple[str, ...]
 
-    def classify(self, texts: Sequence[str]) -> list[Prediction]: ...
+    def classify_many(self, texts: Iterable[str], *, threads: bool = True) -> ProbabilityTable: ...
 
 
 def result_columns(labels: Sequence[str], prefix: str = "") -> list[str]:
@@ -72,11 +73,7 @@ def classify_frame(model: TextClassifier, frame: pd.DataFrame, column: str = "te
         check_no_clash(list(frame.columns), result_columns(model.labels, prefix))
     except ColumnError as error:
         raise ColumnError(f"the frame {error}") from None
-    cells = frame[column].tolist()
-    usable = [isinstance(cell, str) and bool(cell.strip()) for cell in cells]
-    predictions = iter(model.classify([cell for cell, ok in zip(cells, usable) if ok]))
-    rows = [next(predictions) if ok else None for ok in usable]
-    skipped = usable.count(False)
+    columns, skipped = result_arrays(model, frame[column].tolist(), prefix)
     if skipped:
         warnings.warn(
             f"{skipped} row(s) of column {column!r} had missing, empty or non-text values; "
@@ -85,13 +82,45 @@ def classify_frame(model: TextClassifier, frame: pd.DataFrame, column: str = "te
             stacklevel=3,
         )
     result = frame.copy()
-    result[f"{prefix}label"] = pd.Series([p.label if p else None for p in rows], index=frame.index, dtype=object)
-    result[f"{prefix}confidence"] = [p.confidence if p else math.nan for p in rows]
-    for label in model.labels:
-        result[f"{prefix}p_{label}"] = [p.scores[label] if p else math.nan for p in rows]
-    functions = pd.Series([p.function if p else None for p in rows], index=frame.index, dtype=object)
-    result[f"{prefix}function"] = functions
-    result[f"{prefix}function_confidence"] = [
-        p.function_confidence if p and p.function_confidence is not None else math.nan for p in rows
-    ]
+    for name, values in columns.items():
+        result[name] = pd.Series(values, index=frame.index, dtype=object) if values.dtype == object else values
     return result
+
+
+def unusable_rows(cells: list[object]) -> np.ndarray:
+    """Positions of the cells that cannot be classified (not a ``str``, or empty or only whitespace).
+
+    >>> unusable_rows(["Plan it.", None, "  ", "Lead."]).tolist()
+    [1, 2]
+    """
+    if first_invalid(cells) < 0:  # the common case, checked in C
+        return np.empty(0, dtype=np.intp)
+    return np.flatnonzero([not isinstance(cell, str) or not cell.strip() for cell in cells])
+
+
+def result_arrays(
+    model: TextClassifier, cells: list[object], prefix: str = "", *, threads: bool = True
+) -> tuple[dict[str, np.ndarray], int]:
+    """The columns :func:`classify_frame` adds for ``cells``, as arrays of ``len(cells)`` rows (see
+    :meth:`ProbabilityTable.columns <lmclassify.runtime.table.ProbabilityTable.columns>`), and how many cells
+    could not be classified: those rows get ``None`` labels and NaN probabilities. No Python object is made per
+    text: this is the path of ``classify_frame``, Dask and batch jobs. ``threads`` is passed to ``classify_many``.
+
+    >>> from lmclassify import default_model
+    >>> columns, skipped = result_arrays(default_model(), ["Cut costs by 5%.", None])
+    >>> columns["label"].tolist(), columns["confidence"].shape, skipped
+    (['management', None], (2,), 1)
+    """
+    unusable = unusable_rows(cells)
+    if not len(unusable):
+        return model.classify_many(cells, threads=threads).columns(prefix), 0  # type: ignore[arg-type]  # all are str
+    usable = np.ones(len(cells), dtype=bool)
+    usable[unusable] = False
+    texts = [cell for cell, ok in zip(cells, usable.tolist()) if ok]
+    found = model.classify_many(texts, threads=threads).columns(prefix)  # type: ignore[arg-type]  # all are str
+    columns = {}
+    for name, values in found.items():
+        full = np.full(len(cells), None if values.dtype == object else np.nan, dtype=values.dtype)
+        full[usable] = values
+        columns[name] = full
+    return columns, len(unusable)

@@ -58,9 +58,13 @@ except ImportError:  # not compiled (no C compiler at install time): the pure-Py
 #: Set to 1 to score with the pure-Python path even when the C extension is available.
 PURE_PYTHON_VARIABLE = "LMCLASSIFY_PURE_PYTHON"
 #: Batches of at least this many texts are scored by several threads at once (the C scorer releases the GIL).
-PARALLEL_MIN_TEXTS = 20_000
+PARALLEL_MIN_TEXTS = 1000
 #: Texts per chunk of a batch.
 CHUNK = 4096
+#: Fewest texts a thread is handed at a time when a batch is scored by several threads.
+THREAD_STEP = 512
+#: Lists of at most this many texts are classified one by one in C, with no table or thread in between.
+FEW_TEXTS = 64
 
 
 def extension_available() -> bool:
@@ -208,7 +212,7 @@ def fill(scorer: Scorer, texts: list[str], table: np.ndarray, threaded: bool) ->
             scorer.score_into(texts, start, stop, table[start:])
             yield start, stop
         return
-    step = max(CHUNK, -(-len(texts) // (8 * cores)))
+    step = max(THREAD_STEP, -(-len(texts) // (8 * cores)))
     ranges = [(start, min(start + step, len(texts))) for start in range(0, len(texts), step)]
     with ThreadPoolExecutor(max_workers=cores, thread_name_prefix="lmclassify") as pool:
         jobs = [pool.submit(scorer.score_into, texts, start, stop, table[start:]) for start, stop in ranges]

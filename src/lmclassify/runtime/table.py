@@ -88,20 +88,25 @@ class ProbabilityTable:
             None if function < 0 else float(self.function_confidence[row]),
         )
 
-    def to_frame(self, prefix: str = "") -> pd.DataFrame:
-        """The columns ``classify_frame`` adds (``label, confidence, p_<label>..., function,
-        function_confidence``, each name starting with ``prefix``), one row per text."""
-        import pandas as pd
+    def columns(self, prefix: str = "") -> dict[str, np.ndarray]:
+        """The columns ``classify_frame`` adds, as arrays of shape ``(n,)``: ``label`` and ``function`` (object:
+        names, ``None`` for no function), ``confidence``, ``p_<label>``... and ``function_confidence`` (float64,
+        NaN for none); each name starts with ``prefix``.
 
-        columns: dict[str, object] = {
-            f"{prefix}label": pd.Series(self.label, dtype=object),  # as classify_frame: object, not inferred str
-            f"{prefix}confidence": self.confidence,
-        }
+        >>> from lmclassify import default_model
+        >>> list(default_model().classify_many(["Inspire the team."]).columns("pred_"))[:3]
+        ['pred_label', 'pred_confidence', 'pred_p_management']
+        """
+        columns = {f"{prefix}label": self.label, f"{prefix}confidence": self.confidence}
         for column, label in enumerate(self.labels):
             columns[f"{prefix}p_{label}"] = self.probabilities[:, column]
-        columns[f"{prefix}function"] = pd.Series(self.function, dtype=object)
+        columns[f"{prefix}function"] = self.function
         columns[f"{prefix}function_confidence"] = self.function_confidence
-        return pd.DataFrame(columns)
+        return columns
+
+    def to_frame(self, prefix: str = "") -> pd.DataFrame:
+        """:meth:`columns` as a DataFrame, one row per text, with the dtypes ``classify_frame`` gives them."""
+        return object_safe_frame(self.columns(prefix))
 
 
 def function_names(heads: FunctionHeads) -> tuple[str, ...]:
@@ -133,3 +138,16 @@ def reduce_table(
         function_index[rows] = np.asarray([names.index(name) for name in classes], dtype=np.int16)[chosen]
         function_confidence[rows] = head[np.arange(len(rows)), chosen]
     return probabilities, best.astype(np.int8), function_index, function_confidence
+
+
+def object_safe_frame(columns: Mapping[str, np.ndarray], index: pd.Index | None = None) -> pd.DataFrame:
+    """A DataFrame of ``columns`` in which object arrays stay ``object`` (pandas would infer ``str`` for names)."""
+    import pandas as pd
+
+    return pd.DataFrame(
+        {
+            name: pd.Series(values, index=index, dtype=object) if values.dtype == object else values
+            for name, values in columns.items()
+        },
+        index=index,
+    )

@@ -1,0 +1,250 @@
+"""The paths users wait on, each against a reference measured in the same run (used by ``benchmarks/run.py``).
+
+- ``lmclassify classify`` on a large CSV against pyarrow I/O around the fastest Python call: a fresh process
+  that reads the CSV with pyarrow, classifies the text column with ``classify_many`` and writes the same columns
+  with pyarrow. Both run as fresh processes, interleaved; the CLI's output is checked against the reference's.
+- Single calls: ``classify(short text)``, ``classify(sentence)`` and ``classify([sentence])``.
+- Memory for many texts: ``classify_many`` against a list of ``Prediction`` objects, each in a fresh process.
+- Threads against one thread across batch sizes, the measurement behind ``PARALLEL_MIN_TEXTS``.
+
+    python benchmarks/speed_paths.py --rows 1000000          # the CLI ratio alone, printed as JSON
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+#: The short text of the single-call goal.
+SHORT_TEXT = "Inspire the team."
+
+_REFERENCE_SCRIPT = """
+import csv, sys
+import pyarrow as pa, pyarrow.csv as pacsv
+import lmclassify
+source, target = sys.argv[1], sys.argv[2]
+with open(source, encoding="utf-8", newline="") as handle:
+    names = next(csv.reader(handle))
+table = pacsv.read_csv(source, convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names}))
+result = lmclassify.classify_many(table.column("text").to_pylist())
+for name, values in result.columns().items():
+    table = table.append_column(name, pa.array(values))
+pacsv.write_csv(table, target)
+"""
+
+_MEMORY_SCRIPT = """
+import json, sys
+sys.path.insert(0, {benchmarks!r})
+from run import make_sentences
+import lmclassify
+from lmclassify.corpus.load import load_corpus
+
+def resident():
+    status = open("/proc/self/status").read().split("\\n")
+    field = lambda key: int(next(l for l in status if l.startswith(key)).split()[1]) * 1024
+    return field("VmRSS:"), field("VmHWM:")
+
+texts = make_sentences(load_corpus()["text"].tolist(), {count})
+model = lmclassify.default_model()
+model.classify(texts[:1000])
+before, _ = resident()
+result = model.classify_many(texts) if {lean} else model.classify(texts)
+after, peak = resident()
+print(json.dumps({{"held_bytes": after - before, "peak_rss_bytes": peak,
+                  "array_bytes": result.nbytes if {lean} else None}}))
+"""
+
+
+def write_csv(path: Path, rows: int) -> None:
+    """A CSV of ``rows`` rows (id, text, source): perturbed corpus sentences, a comma-bearing source column."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from run import make_sentences
+
+    from lmclassify.corpus.load import load_corpus
+
+    sentences = make_sentences(load_corpus()["text"].tolist(), rows)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        out = csv.writer(handle, lineterminator="\n")
+        out.writerow(["id", "text", "source"])
+        out.writerows(
+            (f"r{row}", text, "letters" if row % 3 else "reports, annual") for row, text in enumerate(sentences)
+        )
+
+
+def _run_timed(command: list[str]) -> tuple[float, int]:
+    """Wall seconds and peak resident bytes of one child process (its own, from wait4)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    errors = process.stderr.read().decode() if process.stderr else ""
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}):\n{errors}")
+    peak = usage.ru_maxrss if sys.platform == "darwin" else usage.ru_maxrss * 1024
+    return seconds, peak
+
+
+def _largest_difference(cli_output: Path, reference_output: Path) -> float:
+    import numpy as np
+    import pandas as pd
+
+    columns = ["confidence", "p_management", "p_leadership", "p_neither", "function_confidence"]
+    ours = pd.read_csv(cli_output, usecols=[*columns, "label", "function"], engine="pyarrow")
+    theirs = pd.read_csv(reference_output, usecols=[*columns, "label", "function"], engine="pyarrow")
+    if not (
+        ours["label"].equals(theirs["label"]) and ours["function"].fillna("").equals(theirs["function"].fillna(""))
+    ):
+        raise RuntimeError("the CLI's labels differ from classify_many's")
+    return float(np.nanmax(np.abs(ours[columns].to_numpy() - theirs[columns].to_numpy())))
+
+
+def cli_against_io(rows: int, repeats: int) -> dict[str, Any]:
+    """``lmclassify classify`` on a ``rows``-row CSV against pyarrow read + ``classify_many`` + pyarrow write,
+    both fresh processes, interleaved ``repeats`` times; and the CLI's peak memory on a file a tenth as long."""
+    with tempfile.TemporaryDirectory() as folder:
+        source, short = Path(folder) / "rows.csv", Path(folder) / "short.csv"
+        write_csv(source, rows)
+        write_csv(short, max(rows // 10, 1))
+        cli_output, reference_output = Path(folder) / "cli.csv", Path(folder) / "reference.csv"
+        cli = [sys.executable, "-m", "lmclassify", "classify", "--input", str(source), "--output", str(cli_output)]
+        reference = [sys.executable, "-c", _REFERENCE_SCRIPT, str(source), str(reference_output)]
+        cli_runs, reference_runs = [], []
+        for _ in range(repeats):
+            reference_runs.append(_run_timed(reference))
+            cli_runs.append(_run_timed(cli))
+        difference = _largest_difference(cli_output, reference_output)
+        short_cli = [*cli[:-4], "--input", str(short), "--output", str(cli_output)]
+        _, short_peak = _run_timed(short_cli)
+        size = source.stat().st_size
+    cli_seconds = statistics.median(seconds for seconds, _ in cli_runs)
+    reference_seconds = statistics.median(seconds for seconds, _ in reference_runs)
+    return {
+        "rows": rows,
+        "file_bytes": size,
+        "cli_seconds": [seconds for seconds, _ in cli_runs],
+        "reference_seconds": [seconds for seconds, _ in reference_runs],
+        "ratio": cli_seconds / reference_seconds,
+        "cli_peak_rss_bytes": max(peak for _, peak in cli_runs),
+        "cli_peak_rss_bytes_tenth_of_the_rows": short_peak,
+        "reference_peak_rss_bytes": max(peak for _, peak in reference_runs),
+        "largest_probability_difference": difference,
+    }
+
+
+def _median_call(function: Any, argument: Any, calls: int, repeats: int = 7) -> float:
+    """Median over ``repeats`` of the mean seconds per call of ``function(argument)`` over ``calls`` calls."""
+    for _ in range(100):
+        function(argument)
+    means = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        for _ in range(calls):
+            function(argument)
+        means.append((time.perf_counter() - started) / calls)
+    return statistics.median(means)
+
+
+def single_calls(model: Any, sentences: list[str], calls: int) -> dict[str, Any]:
+    """Median µs per call: a short text, benchmark sentences (cycled), and a one-item list of them."""
+    short_us = _median_call(model.classify, SHORT_TEXT, calls) * 1e6
+    sentence_us = statistics.median(_median_call(model.classify, text, max(calls // 20, 1)) for text in sentences[:20])
+    listed_us = statistics.median(_median_call(model.classify, [text], max(calls // 20, 1)) for text in sentences[:20])
+    return {
+        "short_text": SHORT_TEXT,
+        "short_text_us": short_us,
+        "sentence_us": sentence_us * 1e6,
+        "one_item_list_us": listed_us * 1e6,
+        "one_item_list_ratio": listed_us / sentence_us,
+    }
+
+
+def many_texts_memory(count: int) -> dict[str, Any]:
+    """Memory held by the results of ``count`` texts, and the process peak: ``classify_many`` against a list of
+    Predictions, each measured in a fresh process (Linux: /proc/self/status)."""
+    benchmarks = str(Path(__file__).resolve().parent)
+    found = {}
+    for name, lean in (("classify_many", True), ("predictions", False)):
+        script = _MEMORY_SCRIPT.format(benchmarks=benchmarks, count=count, lean=lean)
+        completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+        found[name] = json.loads(completed.stdout)
+    return {"texts": count, **found}
+
+
+def thread_policy(model: Any, sentences: list[str], sizes: list[int], repeats: int) -> dict[str, Any]:
+    """Texts per second of ``predict_proba`` on one thread and on one thread per core, for each batch size,
+    interleaved; the speed-up of threads at each size."""
+    from lmclassify.runtime import scorer as runtime
+
+    saved = runtime.PARALLEL_MIN_TEXTS
+    rows = []
+    try:
+        for size in sizes:
+            batch = sentences[:size]
+            one, many = [], []
+            for _ in range(repeats):
+                for threshold, times in ((sys.maxsize, one), (0, many)):
+                    runtime.PARALLEL_MIN_TEXTS = threshold
+                    started = time.perf_counter()
+                    model.predict_proba(batch)
+                    times.append(time.perf_counter() - started)
+            rows.append(
+                {
+                    "texts": len(batch),
+                    "one_thread_per_second": len(batch) / statistics.median(one),
+                    "threads_per_second": len(batch) / statistics.median(many),
+                    "speedup": statistics.median(one) / statistics.median(many),
+                }
+            )
+    finally:
+        runtime.PARALLEL_MIN_TEXTS = saved
+    return {"cores": runtime.usable_cores(), "threshold_in_use": saved, "sizes": rows}
+
+
+def summary_lines(results: dict[str, Any]) -> list[str]:
+    """Lines for people about the measurements above, from ``benchmarks/run.py``'s results."""
+    calls, cli, memory = results["single_paths"], results["cli_against_io"], results["many_texts_memory"]
+    lean, full, policy = memory["classify_many"], memory["predictions"], results["thread_policy"]
+    lines = [
+        f"single calls: {calls['short_text']!r} {calls['short_text_us']:.2f} µs, "
+        f"sentence {calls['sentence_us']:.2f} µs, [sentence] {calls['one_item_list_us']:.2f} µs "
+        f"({calls['one_item_list_ratio']:.2f}x)",
+        f"lmclassify classify, {cli['rows']:,} rows ({cli['file_bytes'] / 1e6:.0f} MB): "
+        f"{statistics.median(cli['cli_seconds']):.1f} s against pyarrow I/O + classify_many "
+        f"{statistics.median(cli['reference_seconds']):.1f} s ({cli['ratio']:.2f}x); peak RSS "
+        f"{cli['cli_peak_rss_bytes'] / 1e6:.0f} MB ({cli['cli_peak_rss_bytes_tenth_of_the_rows'] / 1e6:.0f} MB on "
+        f"a tenth of the rows); largest probability difference {cli['largest_probability_difference']:.1e}",
+        f"{memory['texts']:,} texts: classify_many holds {lean['held_bytes'] / 2**20:.1f} MiB (peak "
+        f"{lean['peak_rss_bytes'] / 2**20:.0f} MiB), a list of Predictions {full['held_bytes'] / 2**20:.1f} MiB "
+        f"(peak {full['peak_rss_bytes'] / 2**20:.0f} MiB)",
+        f"threads ({policy['cores']} cores) against one thread, by batch size: "
+        + ", ".join(f"{row['texts']:,} {row['speedup']:.2f}x" for row in policy["sizes"]),
+    ]
+    for name, target in results["latency_targets"].items():
+        lines.append(
+            f"target {name} <= {target['target_us']} µs: {target['measured_us']:.2f} -> "
+            f"{'met' if target['met_on_this_machine'] else 'NOT met'} on this machine"
+        )
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="lmclassify classify against pyarrow I/O around classify_many")
+    parser.add_argument("--rows", type=int, default=1_000_000, help="rows of the CSV (default 1000000)")
+    parser.add_argument("--repeats", type=int, default=3, help="interleaved runs of each (default 3)")
+    args = parser.parse_args(argv)
+    print(json.dumps(cli_against_io(args.rows, args.repeats), indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
