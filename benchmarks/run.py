@@ -306,7 +306,7 @@ def run(
         threads = speed_paths.thread_policy(model, sentences, sizes, max(repeats, 5))
 
         print("single-call paths ...", file=sys.stderr)
-        calls = speed_paths.single_calls(model, sentences, single_calls * 10)
+        calls = speed_paths.single_calls(model, sentences, single_calls)
 
         print(f"lmclassify classify on {cli_rows:,} CSV rows against pyarrow I/O ...", file=sys.stderr)
         cli = speed_paths.cli_against_io(cli_rows, repeats)

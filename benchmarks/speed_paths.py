@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -27,11 +26,33 @@ from typing import Any
 #: The short text of the single-call goal.
 SHORT_TEXT = "Inspire the team."
 
-_REFERENCE_SCRIPT = """
+# Each child writes its own peak RSS (VmHWM, which exec resets) to the file named by its first argument: the
+# ru_maxrss that wait4 reports for a child of a large parent is the parent's size.
+_PEAK = """
+def write_peak(path):
+    status = open("/proc/self/status").read().split("\\n")
+    with open(path, "w") as handle:
+        handle.write(next(line for line in status if line.startswith("VmHWM:")).split()[1])
+"""
+
+_CLI_SCRIPT = (
+    _PEAK
+    + """
+import sys
+from lmclassify.cli import main
+code = main(sys.argv[2:])
+write_peak(sys.argv[1])
+sys.exit(code)
+"""
+)
+
+_REFERENCE_SCRIPT = (
+    _PEAK
+    + """
 import csv, sys
 import pyarrow as pa, pyarrow.csv as pacsv
 import lmclassify
-source, target = sys.argv[1], sys.argv[2]
+peak, source, target = sys.argv[1:4]
 with open(source, encoding="utf-8", newline="") as handle:
     names = next(csv.reader(handle))
 table = pacsv.read_csv(source, convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names}))
@@ -39,7 +60,9 @@ result = lmclassify.classify_many(table.column("text").to_pylist())
 for name, values in result.columns().items():
     table = table.append_column(name, pa.array(values))
 pacsv.write_csv(table, target)
+write_peak(peak)
 """
+)
 
 _MEMORY_SCRIPT = """
 import json, sys
@@ -80,18 +103,17 @@ def write_csv(path: Path, rows: int) -> None:
         )
 
 
-def _run_timed(command: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak resident bytes of one child process (its own, from wait4)."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    errors = process.stderr.read().decode() if process.stderr else ""
-    if process.returncode != 0:
-        raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}):\n{errors}")
-    peak = usage.ru_maxrss if sys.platform == "darwin" else usage.ru_maxrss * 1024
-    return seconds, peak
+def _run_timed(script: str, arguments: list[str]) -> tuple[float, int]:
+    """Wall seconds and peak resident bytes of ``python -c script PEAK_FILE *arguments`` (Linux)."""
+    with tempfile.TemporaryDirectory() as folder:
+        peak_file = Path(folder) / "peak"
+        command = [sys.executable, "-c", script, str(peak_file), *arguments]
+        started = time.perf_counter()
+        completed = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        seconds = time.perf_counter() - started
+        if completed.returncode != 0:
+            raise RuntimeError(f"{' '.join(arguments)} failed ({completed.returncode}):\n{completed.stderr}")
+        return seconds, int(peak_file.read_text()) * 1024
 
 
 def _largest_difference(cli_output: Path, reference_output: Path) -> float:
@@ -116,15 +138,13 @@ def cli_against_io(rows: int, repeats: int) -> dict[str, Any]:
         write_csv(source, rows)
         write_csv(short, max(rows // 10, 1))
         cli_output, reference_output = Path(folder) / "cli.csv", Path(folder) / "reference.csv"
-        cli = [sys.executable, "-m", "lmclassify", "classify", "--input", str(source), "--output", str(cli_output)]
-        reference = [sys.executable, "-c", _REFERENCE_SCRIPT, str(source), str(reference_output)]
+        cli = ["classify", "--input", str(source), "--output", str(cli_output)]
         cli_runs, reference_runs = [], []
         for _ in range(repeats):
-            reference_runs.append(_run_timed(reference))
-            cli_runs.append(_run_timed(cli))
+            reference_runs.append(_run_timed(_REFERENCE_SCRIPT, [str(source), str(reference_output)]))
+            cli_runs.append(_run_timed(_CLI_SCRIPT, cli))
         difference = _largest_difference(cli_output, reference_output)
-        short_cli = [*cli[:-4], "--input", str(short), "--output", str(cli_output)]
-        _, short_peak = _run_timed(short_cli)
+        _, short_peak = _run_timed(_CLI_SCRIPT, ["classify", "--input", str(short), "--output", str(cli_output)])
         size = source.stat().st_size
     cli_seconds = statistics.median(seconds for seconds, _ in cli_runs)
     reference_seconds = statistics.median(seconds for seconds, _ in reference_runs)
@@ -154,17 +174,43 @@ def _median_call(function: Any, argument: Any, calls: int, repeats: int = 7) -> 
     return statistics.median(means)
 
 
+def _median_cycle(function: Any, arguments: list[Any], repeats: int = 7) -> float:
+    """Median over ``repeats`` of the mean seconds per call of ``function(argument)`` over every argument."""
+    means = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        for argument in arguments:
+            function(argument)
+        means.append((time.perf_counter() - started) / len(arguments))
+    return statistics.median(means)
+
+
 def single_calls(model: Any, sentences: list[str], calls: int) -> dict[str, Any]:
-    """Median µs per call: a short text, benchmark sentences (cycled), and a one-item list of them."""
-    short_us = _median_call(model.classify, SHORT_TEXT, calls) * 1e6
-    sentence_us = statistics.median(_median_call(model.classify, text, max(calls // 20, 1)) for text in sentences[:20])
-    listed_us = statistics.median(_median_call(model.classify, [text], max(calls // 20, 1)) for text in sentences[:20])
+    """Mean µs per call (median of repeats), without a timer around each call:
+
+    - ``short_text_us``: one short text again and again;
+    - ``sentence_us``: a run of ``calls`` different benchmark sentences, one call each (a new text each time,
+      as real use has it: the model's rows for its words are not in the CPU cache yet);
+    - ``sentence_scoring_us``: the C scorer alone on the same sentences (what a call costs without the checks and
+      the Prediction);
+    - ``one_item_list_us``: ``classify([sentence])`` on the same sentences; its ratio to ``sentence_us``;
+    - ``same_sentence_us``: one benchmark sentence again and again (warm caches).
+    """
+    cycle = sentences[: max(calls, 1)]
+    listed = [[text] for text in cycle]
+    _median_cycle(model.classify, cycle, 1)  # warm up
+    sentence = _median_cycle(model.classify, cycle)
+    one_item_list = _median_cycle(model.classify, listed)
+    scoring = _median_cycle(model.scorer.probabilities, cycle)
     return {
         "short_text": SHORT_TEXT,
-        "short_text_us": short_us,
-        "sentence_us": sentence_us * 1e6,
-        "one_item_list_us": listed_us * 1e6,
-        "one_item_list_ratio": listed_us / sentence_us,
+        "short_text_us": _median_call(model.classify, SHORT_TEXT, calls) * 1e6,
+        "sentences": len(cycle),
+        "sentence_us": sentence * 1e6,
+        "sentence_scoring_us": scoring * 1e6,
+        "one_item_list_us": one_item_list * 1e6,
+        "one_item_list_ratio": one_item_list / sentence,
+        "same_sentence_us": _median_call(model.classify, cycle[0], calls) * 1e6,
     }
 
 
@@ -215,15 +261,17 @@ def summary_lines(results: dict[str, Any]) -> list[str]:
     calls, cli, memory = results["single_paths"], results["cli_against_io"], results["many_texts_memory"]
     lean, full, policy = memory["classify_many"], memory["predictions"], results["thread_policy"]
     lines = [
-        f"single calls: {calls['short_text']!r} {calls['short_text_us']:.2f} µs, "
-        f"sentence {calls['sentence_us']:.2f} µs, [sentence] {calls['one_item_list_us']:.2f} µs "
-        f"({calls['one_item_list_ratio']:.2f}x)",
+        f"single calls: {calls['short_text']!r} {calls['short_text_us']:.2f} µs; {calls['sentences']:,} different "
+        f"sentences {calls['sentence_us']:.2f} µs each (C scoring alone {calls['sentence_scoring_us']:.2f} µs), "
+        f"[sentence] {calls['one_item_list_us']:.2f} µs ({calls['one_item_list_ratio']:.2f}x); one sentence "
+        f"repeated {calls['same_sentence_us']:.2f} µs",
         f"lmclassify classify, {cli['rows']:,} rows ({cli['file_bytes'] / 1e6:.0f} MB): "
         f"{statistics.median(cli['cli_seconds']):.1f} s against pyarrow I/O + classify_many "
         f"{statistics.median(cli['reference_seconds']):.1f} s ({cli['ratio']:.2f}x); peak RSS "
         f"{cli['cli_peak_rss_bytes'] / 1e6:.0f} MB ({cli['cli_peak_rss_bytes_tenth_of_the_rows'] / 1e6:.0f} MB on "
         f"a tenth of the rows); largest probability difference {cli['largest_probability_difference']:.1e}",
-        f"{memory['texts']:,} texts: classify_many holds {lean['held_bytes'] / 2**20:.1f} MiB (peak "
+        f"{memory['texts']:,} texts: classify_many holds {lean['held_bytes'] / 2**20:.1f} MiB, arrays "
+        f"{lean['array_bytes'] / 2**20:.1f} MiB (peak "
         f"{lean['peak_rss_bytes'] / 2**20:.0f} MiB), a list of Predictions {full['held_bytes'] / 2**20:.1f} MiB "
         f"(peak {full['peak_rss_bytes'] / 2**20:.0f} MiB)",
         f"threads ({policy['cores']} cores) against one thread, by batch size: "

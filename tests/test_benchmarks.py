@@ -34,7 +34,7 @@ def test_a_tiny_benchmark_writes_all_fields(tmp_path, small_corpus_csv):
         "single": ("lmclassify_median_us", "lmclassify_p99_us", "pipeline_median_us", "pipeline_p99_us"),
         "parallel_strategies": ("one_thread_per_second", "threads_per_second", "processes_per_second"),
         "model_size": ("lmclassify_bytes", "pipeline_bytes"),
-        "single_paths": ("short_text_us", "sentence_us", "one_item_list_us", "one_item_list_ratio"),
+        "single_paths": ("short_text_us", "sentence_us", "sentence_scoring_us", "one_item_list_us", "same_sentence_us"),
         "cli_against_io": ("ratio", "cli_peak_rss_bytes", "cli_peak_rss_bytes_tenth_of_the_rows"),
         "training": ("lmclassify_seconds", "pipeline_seconds"),
     }.items():
