@@ -25,7 +25,6 @@ import argparse
 import json
 import os
 import platform
-import random
 import statistics
 import subprocess
 import sys
@@ -36,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import speed_paths  # benchmarks/, beside this script
+from speed_paths import make_sentences
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -106,23 +106,6 @@ def machine() -> dict[str, Any]:
         "lmclassify_extension": runtime.extension_available(),
         "load_average_at_start": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
     }
-
-
-def make_sentences(texts: list[str], count: int, seed: int = 0) -> list[str]:
-    """``count`` sentences: corpus sentences in turn, each perturbed a little (case, a dropped word, a number)."""
-    generator = random.Random(seed)
-    sentences = []
-    for index in range(count):
-        words = texts[index % len(texts)].split()
-        change = generator.randrange(4)
-        if change == 1:
-            words[0] = words[0].lower()
-        elif change == 2 and len(words) > 3:
-            del words[generator.randrange(len(words))]
-        elif change == 3:
-            words.append(f"(ref. {generator.randrange(10_000)})")
-        sentences.append(" ".join(words))
-    return sentences
 
 
 def train_pipeline(texts: list[str], labels: list[str]) -> Any:

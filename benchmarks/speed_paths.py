@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import random
 import statistics
 import subprocess
 import sys
@@ -67,7 +68,7 @@ write_peak(peak)
 _MEMORY_SCRIPT = """
 import json, sys
 sys.path.insert(0, {benchmarks!r})
-from run import make_sentences
+from speed_paths import make_sentences
 import lmclassify
 from lmclassify.corpus.load import load_corpus
 
@@ -87,11 +88,25 @@ print(json.dumps({{"held_bytes": after - before, "peak_rss_bytes": peak,
 """
 
 
+def make_sentences(texts: list[str], count: int, seed: int = 0) -> list[str]:
+    """``count`` sentences: corpus sentences in turn, each perturbed a little (case, a dropped word, a number)."""
+    generator = random.Random(seed)
+    sentences = []
+    for index in range(count):
+        words = texts[index % len(texts)].split()
+        change = generator.randrange(4)
+        if change == 1:
+            words[0] = words[0].lower()
+        elif change == 2 and len(words) > 3:
+            del words[generator.randrange(len(words))]
+        elif change == 3:
+            words.append(f"(ref. {generator.randrange(10_000)})")
+        sentences.append(" ".join(words))
+    return sentences
+
+
 def write_csv(path: Path, rows: int) -> None:
     """A CSV of ``rows`` rows (id, text, source): perturbed corpus sentences, a comma-bearing source column."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from run import make_sentences
-
     from lmclassify.corpus.load import load_corpus
 
     sentences = make_sentences(load_corpus()["text"].tolist(), rows)
