@@ -61,16 +61,19 @@ def big_input(tmp_path_factory, corpus) -> Path:
     return path
 
 
-def _start(big_input: Path, out: Path) -> subprocess.Popen:
+def _start(big_input: Path, out: Path, jobs: int = 2) -> subprocess.Popen:
     command = [sys.executable, "-m", "lmclassify", "classify", "--input", str(big_input), "--output", str(out)]
     process = subprocess.Popen(
-        [*command, "--jobs", "2", "--chunk-size", "500"],
+        [*command, "--jobs", str(jobs), "--chunk-size", "500"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
     )
-    assert _wait(lambda: len(_children(process.pid)) >= 2, 60), "the workers did not start"
+    if jobs > 1:
+        assert _wait(lambda: len(_children(process.pid)) >= 2, 60), "the workers did not start"
+    else:
+        assert _wait(lambda: any(out.parent.glob(f".{out.name}.*.tmp")), 60), "no rows are being written"
     time.sleep(1.0)  # let the workers load the model and start on chunks
     return process
 
@@ -104,6 +107,21 @@ def test_an_interrupted_or_terminated_run_stops_its_workers_and_leaves_nothing(t
         assert said in err and "was not written" in err
         assert _wait(lambda workers=workers: not any(_alive(pid) for pid in workers), 10), "a worker still runs"
         assert _leftovers(out) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("send", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 128 + signal.SIGTERM)])
+def test_a_stopped_single_process_run_stops_at_once_and_leaves_nothing(tmp_path, big_input, send, code):
+    out = tmp_path / "out.csv"
+    process = _start(big_input, out, jobs=1)  # its classifying thread is one chunk ahead of the writing
+    os.killpg(process.pid, send)
+    try:
+        _, err = process.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        pytest.fail("the run did not stop within 10 s")
+    assert process.returncode == code, err
+    assert "was not written" in err and _leftovers(out) == []
 
 
 @pytest.mark.slow
