@@ -343,7 +343,7 @@ def run(
         "cold_start_time_ratio": lmclassify_cold["process_seconds"] / pipeline_cold["process_seconds"],
         "cold_start_memory_ratio": lmclassify_cold["peak_rss_bytes"] / pipeline_cold["peak_rss_bytes"],
         "model_size_ratio": model_sizes["lmclassify_bytes"] / model_sizes["pipeline_bytes"],
-        "cli_to_pyarrow_io_ratio": cli["ratio"],
+        "cli_to_pyarrow_io_ratio": cli.get("ratio"),  # None when pyarrow is missing
         "one_item_list_ratio": calls["one_item_list_ratio"],
         "training_time_ratio": training["lmclassify_seconds"] / training["pipeline_seconds"],
     }
@@ -352,7 +352,11 @@ def run(
         name: {
             "target": f"{sign} {bound:g}",
             "measured": ratios[name],
-            "met": ratios[name] >= bound if sign == ">=" else ratios[name] <= bound,
+            "met": None  # not measured
+            if ratios[name] is None
+            else ratios[name] >= bound
+            if sign == ">="
+            else ratios[name] <= bound,
         }
         for name, (sign, bound) in GOALS.items()
     }
@@ -396,7 +400,12 @@ def table(results: dict) -> str:
     )
     lines.extend(speed_paths.summary_lines(results))
     for name, goal in results["goals"].items():
-        lines.append(f"goal {name} {goal['target']}: {goal['measured']:.2f} -> {'met' if goal['met'] else 'NOT met'}")
+        if goal["measured"] is None:
+            lines.append(f"goal {name} {goal['target']}: not measured")
+        else:
+            lines.append(
+                f"goal {name} {goal['target']}: {goal['measured']:.2f} -> {'met' if goal['met'] else 'NOT met'}"
+            )
     m = results["machine"]
     load = m["load_average_at_start"]
     lines.append(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import importlib.util
 import json
 import random
 import statistics
@@ -147,7 +148,10 @@ def _largest_difference(cli_output: Path, reference_output: Path) -> float:
 
 def cli_against_io(rows: int, repeats: int) -> dict[str, Any]:
     """``lmclassify classify`` on a ``rows``-row CSV against pyarrow read + ``classify_many`` + pyarrow write,
-    both fresh processes, interleaved ``repeats`` times; and the CLI's peak memory on a file a tenth as long."""
+    both fresh processes, interleaved ``repeats`` times; and the CLI's peak memory on a file a tenth as long.
+    Without pyarrow (the parquet extra) the reference cannot run: the result then says why it was skipped."""
+    if importlib.util.find_spec("pyarrow") is None:
+        return {"rows": rows, "skipped": 'the reference needs pyarrow: pip install "lmclassify[parquet]"'}
     with tempfile.TemporaryDirectory() as folder:
         source, short = Path(folder) / "rows.csv", Path(folder) / "short.csv"
         write_csv(source, rows)
@@ -275,16 +279,22 @@ def summary_lines(results: dict[str, Any]) -> list[str]:
     """Lines for people about the measurements above, from ``benchmarks/run.py``'s results."""
     calls, cli, memory = results["single_paths"], results["cli_against_io"], results["many_texts_memory"]
     lean, full, policy = memory["classify_many"], memory["predictions"], results["thread_policy"]
+    if "skipped" in cli:
+        cli_line = f"lmclassify classify against pyarrow I/O: not measured ({cli['skipped']})"
+    else:
+        cli_line = (
+            f"lmclassify classify, {cli['rows']:,} rows ({cli['file_bytes'] / 1e6:.0f} MB): "
+            f"{statistics.median(cli['cli_seconds']):.1f} s against pyarrow I/O + classify_many "
+            f"{statistics.median(cli['reference_seconds']):.1f} s ({cli['ratio']:.2f}x); peak RSS "
+            f"{cli['cli_peak_rss_bytes'] / 1e6:.0f} MB ({cli['cli_peak_rss_bytes_tenth_of_the_rows'] / 1e6:.0f} MB "
+            f"on a tenth of the rows); largest probability difference {cli['largest_probability_difference']:.1e}"
+        )
     lines = [
         f"single calls: {calls['short_text']!r} {calls['short_text_us']:.2f} µs; {calls['sentences']:,} different "
         f"sentences {calls['sentence_us']:.2f} µs each (C scoring alone {calls['sentence_scoring_us']:.2f} µs), "
         f"[sentence] {calls['one_item_list_us']:.2f} µs ({calls['one_item_list_ratio']:.2f}x); one sentence "
         f"repeated {calls['same_sentence_us']:.2f} µs",
-        f"lmclassify classify, {cli['rows']:,} rows ({cli['file_bytes'] / 1e6:.0f} MB): "
-        f"{statistics.median(cli['cli_seconds']):.1f} s against pyarrow I/O + classify_many "
-        f"{statistics.median(cli['reference_seconds']):.1f} s ({cli['ratio']:.2f}x); peak RSS "
-        f"{cli['cli_peak_rss_bytes'] / 1e6:.0f} MB ({cli['cli_peak_rss_bytes_tenth_of_the_rows'] / 1e6:.0f} MB on "
-        f"a tenth of the rows); largest probability difference {cli['largest_probability_difference']:.1e}",
+        cli_line,
         f"{memory['texts']:,} texts: classify_many holds {lean['held_bytes'] / 2**20:.1f} MiB, arrays "
         f"{lean['array_bytes'] / 2**20:.1f} MiB (peak "
         f"{lean['peak_rss_bytes'] / 2**20:.0f} MiB), a list of Predictions {full['held_bytes'] / 2**20:.1f} MiB "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -35,7 +36,6 @@ def test_a_tiny_benchmark_writes_all_fields(tmp_path, small_corpus_csv):
         "parallel_strategies": ("one_thread_per_second", "threads_per_second", "processes_per_second"),
         "model_size": ("lmclassify_bytes", "pipeline_bytes"),
         "single_paths": ("short_text_us", "sentence_us", "sentence_scoring_us", "one_item_list_us", "same_sentence_us"),
-        "cli_against_io": ("ratio", "cli_peak_rss_bytes", "cli_peak_rss_bytes_tenth_of_the_rows"),
         "training": ("lmclassify_seconds", "pipeline_seconds"),
     }.items():
         for field in fields:
@@ -52,14 +52,23 @@ def test_a_tiny_benchmark_writes_all_fields(tmp_path, small_corpus_csv):
         "one_item_list_ratio",
     }
     cli = results["cli_against_io"]
-    assert cli["rows"] == 400 and 0 <= cli["largest_probability_difference"] <= 1e-9
+    assert cli["rows"] == 400
+    if importlib.util.find_spec("pyarrow") is None:  # the oldest-versions run has no parquet extra
+        assert "pyarrow" in cli["skipped"] and results["goals"]["cli_to_pyarrow_io_ratio"]["met"] is None
+        assert "not measured" in completed.stdout
+    else:
+        assert 0 <= cli["largest_probability_difference"] <= 1e-9
+        for field in ("ratio", "cli_peak_rss_bytes", "cli_peak_rss_bytes_tenth_of_the_rows"):
+            assert cli[field] > 0, field
     for name in ("classify_many", "predictions"):
         assert results["many_texts_memory"][name]["peak_rss_bytes"] > 1_000_000
     assert results["many_texts_memory"]["classify_many"]["array_bytes"] == 500 * 35
     assert [row["texts"] for row in results["thread_policy"]["sizes"]] == [300]
     assert all(row["speedup"] > 0 for row in results["thread_policy"]["sizes"])
     assert set(results["latency_targets"]) == {"short_text_us", "sentence_us"}
-    assert all(isinstance(goal["met"], bool) for goal in results["goals"].values())
+    assert all(
+        isinstance(goal["met"], bool) for name, goal in results["goals"].items() if name != "cli_to_pyarrow_io_ratio"
+    )
     assert results["ratios"]["model_size_ratio"] > 0
 
 
