@@ -78,6 +78,15 @@ def _start(big_input: Path, out: Path, jobs: int = 2) -> subprocess.Popen:
     return process
 
 
+def _stopped_error_output(process: subprocess.Popen, seconds: float) -> str:
+    """The standard error of a run that was sent a stop signal, once it has ended; fails if it runs on."""
+    try:
+        return process.communicate(timeout=seconds)[1]
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        pytest.fail(f"the run did not stop within {seconds:g} s")
+
+
 def _leftovers(out: Path) -> list[str]:
     return sorted(path.name for path in out.parent.iterdir() if path.name.startswith((out.name, f".{out.name}")))
 
@@ -98,11 +107,7 @@ def test_an_interrupted_or_terminated_run_stops_its_workers_and_leaves_nothing(t
         process = _start(big_input, out)
         workers = _children(process.pid)
         send(process)
-        try:
-            _, err = process.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            pytest.fail("the run did not stop within 20 s")
+        err = _stopped_error_output(process, 20)
         assert process.returncode == code, err
         assert said in err and "was not written" in err
         assert _wait(lambda workers=workers: not any(_alive(pid) for pid in workers), 10), "a worker still runs"
@@ -115,11 +120,7 @@ def test_a_stopped_single_process_run_stops_at_once_and_leaves_nothing(tmp_path,
     out = tmp_path / "out.csv"
     process = _start(big_input, out, jobs=1)  # its classifying thread is one chunk ahead of the writing
     os.killpg(process.pid, send)
-    try:
-        _, err = process.communicate(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        pytest.fail("the run did not stop within 10 s")
+    err = _stopped_error_output(process, 10)
     assert process.returncode == code, err
     assert "was not written" in err and _leftovers(out) == []
 

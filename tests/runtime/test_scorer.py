@@ -45,6 +45,13 @@ FIT_ALPHABET = (
 AWKWARD = FIT_ALPHABET + "\ud800\udfff"
 
 
+def _accelerated_model() -> Classifier:
+    model = load_model(default_model_path())
+    if not model.accelerated:
+        pytest.skip("the C extension is not in use")
+    return model
+
+
 def _awkward_texts(count: int, seed: int, alphabet: str = AWKWARD) -> list[str]:
     generator = random.Random(seed)
     return ["".join(generator.choice(alphabet) for _ in range(generator.randint(1, 40))) for _ in range(count)]
@@ -296,10 +303,16 @@ def test_build_predictions_refuses_bad_arguments(arguments):
         runtime._fastscore.build_predictions(*arguments(table, model._layout))
 
 
-def test_a_lower_method_that_empties_the_list_is_caught():
-    model = load_model(default_model_path())
-    if not model.accelerated:
-        pytest.skip("the C extension is not in use")
+@pytest.mark.parametrize(
+    "score",
+    [
+        lambda model, texts: model.scorer.score_into(texts, 0, 2, np.empty((2, model.scorer.n_outputs))),
+        lambda model, texts: model.classify(texts),  # a short list: classify_each
+    ],
+    ids=["score_into", "classify_each"],
+)
+def test_a_lower_method_that_empties_the_list_is_caught(score):
+    model = _accelerated_model()
     texts: list[str] = []
 
     class Meddling(str):
@@ -309,7 +322,7 @@ def test_a_lower_method_that_empties_the_list_is_caught():
 
     texts.extend([Meddling("Plan the budget."), "Inspire the team."])
     with pytest.raises(RuntimeError, match="changed size"):
-        model.scorer.score_into(texts, 0, 2, np.empty((2, model.scorer.n_outputs)))
+        score(model, texts)
 
 
 def test_the_word_cache_gives_the_same_results_when_full_and_at_its_length_limit(monkeypatch):
@@ -325,13 +338,6 @@ def test_the_word_cache_gives_the_same_results_when_full_and_at_its_length_limit
     texts = [" ".join(generator.choice(pool) for _ in range(120)) for _ in range(300)]  # more words than the cache
     np.testing.assert_allclose(model.predict_proba(texts), pure.predict_proba(texts), rtol=0, atol=1e-13)
     assert model.classify(texts[:50]) == [model.classify(text) for text in texts[:50]]  # warm and cold caches agree
-
-
-def _accelerated_model() -> Classifier:
-    model = load_model(default_model_path())
-    if not model.accelerated:
-        pytest.skip("the C extension is not in use")
-    return model
 
 
 def test_one_call_in_c_gives_what_the_batch_path_gives(corpus):
@@ -380,20 +386,6 @@ def test_the_single_text_path_needs_its_layout_and_checks_it():
     assert bare.classify("Plan the budget.") == model.classify("Plan the budget.")
     with pytest.raises(TypeError, match="expects a list"):
         bare.classify_each(("a tuple",))
-
-
-def test_a_lower_method_that_empties_a_short_list_is_caught():
-    model = _accelerated_model()
-    texts: list[str] = []
-
-    class Meddling(str):
-        def lower(self):
-            texts.clear()
-            return str.lower(self)
-
-    texts.extend([Meddling("Plan the budget."), "Inspire the team."])
-    with pytest.raises(RuntimeError, match="changed size"):
-        model.classify(texts)
 
 
 def test_scratch_kept_from_earlier_batches_changes_nothing(corpus):

@@ -224,8 +224,14 @@ class JsonLinesWriter(Writer):
             self.handle.write(("\n".join(lines) + "\n").encode("utf-8", "surrogateescape"))
 
 
-def pd_series(values: np.ndarray, index: pd.Index) -> pd.Series:
-    """An added array as a column: object arrays stay ``object`` (pandas would infer ``str`` for names)."""
+def column_series(values: np.ndarray, index: pd.Index | None = None) -> pd.Series:
+    """An array of results as a pandas column: object arrays stay ``object`` (pandas would infer ``str`` for
+    names), others keep their dtype.
+
+    >>> import numpy as np
+    >>> column_series(np.array(["management", None], dtype=object)).dtype, column_series(np.zeros(2)).dtype
+    (dtype('O'), dtype('float64'))
+    """
     import pandas as pd
 
     return pd.Series(values, index=index, dtype=object if values.dtype == object else values.dtype)
@@ -269,7 +275,7 @@ class ParquetWriter(Writer):
         if added:
             frame = frame.copy(deep=False)
             for name, values in added.items():
-                frame[name] = pd_series(values, frame.index)
+                frame[name] = column_series(values, frame.index)
         prepared = self._prepare(frame)
         if self._schema is None:
             schema = pa.Schema.from_pandas(prepared, preserve_index=False)

@@ -229,14 +229,17 @@ class CompiledClassifier:
             if self._c is not None:
                 return self._c.classify(texts)  # type: ignore[no-any-return]
             return self._predictions([check_text(texts)])[0]
-        if type(texts) is list and len(texts) <= FEW_TEXTS and self._c is not None:
-            return self._c.classify_each(texts)  # type: ignore[no-any-return]  # the common short list, at once
         given: object = texts  # callers without type checking can pass anything, bytes included
-        if isinstance(given, (bytes, bytearray)) or not isinstance(given, Iterable):
+        if type(given) is list:  # the common case, without the costlier checks below
+            items: list[str] = given
+        elif isinstance(given, (bytes, bytearray)) or not isinstance(given, Iterable):
             raise TextTypeError(f"expected a str or an iterable of str to classify, got {type(texts).__name__}")
-        items = list(texts)
+        else:
+            items = list(texts)
         if len(items) <= FEW_TEXTS and self._c is not None:
-            return self._c.classify_each(items)  # type: ignore[no-any-return]
+            return self._c.classify_each(items)  # type: ignore[no-any-return]  # one C call each, no table
+        if items is texts:
+            items = list(items)  # a copy that the caller cannot change while it is scored
         bad = first_invalid(items)
         if bad >= 0:
             check_text(items[bad], bad)  # raises, naming the item and the problem

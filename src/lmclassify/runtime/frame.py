@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from lmclassify.errors import ColumnError
+from lmclassify.io.writers import column_series
 from lmclassify.runtime.scorer import first_invalid
 from lmclassify.runtime.table import ProbabilityTable
 
@@ -83,7 +84,7 @@ def classify_frame(model: TextClassifier, frame: pd.DataFrame, column: str = "te
         )
     result = frame.copy()
     for name, values in columns.items():
-        result[name] = pd.Series(values, index=frame.index, dtype=object) if values.dtype == object else values
+        result[name] = column_series(values, frame.index)
     return result
 
 

@@ -106,7 +106,11 @@ class ProbabilityTable:
 
     def to_frame(self, prefix: str = "") -> pd.DataFrame:
         """:meth:`columns` as a DataFrame, one row per text, with the dtypes ``classify_frame`` gives them."""
-        return object_safe_frame(self.columns(prefix))
+        import pandas as pd
+
+        from lmclassify.io.writers import column_series
+
+        return pd.DataFrame({name: column_series(values) for name, values in self.columns(prefix).items()})
 
 
 def function_names(heads: FunctionHeads) -> tuple[str, ...]:
@@ -138,16 +142,3 @@ def reduce_table(
         function_index[rows] = np.asarray([names.index(name) for name in classes], dtype=np.int16)[chosen]
         function_confidence[rows] = head[np.arange(len(rows)), chosen]
     return probabilities, best.astype(np.int8), function_index, function_confidence
-
-
-def object_safe_frame(columns: Mapping[str, np.ndarray], index: pd.Index | None = None) -> pd.DataFrame:
-    """A DataFrame of ``columns`` in which object arrays stay ``object`` (pandas would infer ``str`` for names)."""
-    import pandas as pd
-
-    return pd.DataFrame(
-        {
-            name: pd.Series(values, index=index, dtype=object) if values.dtype == object else values
-            for name, values in columns.items()
-        },
-        index=index,
-    )
