@@ -2,7 +2,7 @@
 
 The extension (``lmclassify.runtime._fastscore``) makes classification fast; if it cannot be compiled the build goes on
 without it and lmclassify uses its pure-Python path, which gives the same results. The corpus, the challenge set,
-the codebook, the lexicon and the default model live in the top-level ``data/`` and ``models/`` folders and are
+the codebook, the lexicon and the two bundled models live in the top-level ``data/`` and ``models/`` folders and are
 copied into the wheel as ``lmclassify/data/...`` (with the whole documents under ``data/documents``) and
 ``lmclassify/models/...``.
 """
@@ -21,6 +21,8 @@ BUNDLED_FILES = {
     "data/documents/units.csv": "lmclassify/data/documents/units.csv",
     "models/default.npz": "lmclassify/models/default.npz",
     "models/default.json": "lmclassify/models/default.json",
+    "models/accurate.npz": "lmclassify/models/accurate.npz",
+    "models/accurate.json": "lmclassify/models/accurate.json",
 }
 BUNDLED_FILES.update(
     {path.as_posix(): f"lmclassify/{path.as_posix()}" for path in sorted(Path("data/documents/texts").glob("*.txt"))}

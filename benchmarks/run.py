@@ -11,6 +11,8 @@ bundled corpus and loaded with joblib. Measured for both:
 - single-call latency: one sentence per call, median and 99th percentile;
 - cold start: a new process that imports the library, loads the model and classifies one sentence: wall time and
   peak resident memory (``ru_maxrss``);
+- the accurate tier (``benchmarks/accurate_tier.py``), when the ``embeddings`` extra is installed: its
+  ``classify(list)`` speed against the default model's, single calls, cold start and installed size;
 - model size on disk and training time (lmclassify: ``lmclassify train --no-search --force``, which fits,
   calibrates, compiles and evaluates; the pipeline: ``fit``).
 
@@ -22,9 +24,9 @@ the headline figure of each measurement is the median of its repeats. Not part o
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -34,8 +36,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import speed_paths  # benchmarks/, beside this script
-from speed_paths import make_sentences
+import accurate_tier  # benchmarks/, beside this script
+import speed_paths
+from speed_paths import machine, make_sentences
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -83,29 +86,6 @@ except (OSError, StopIteration):
     peak_bytes = peak if sys.platform == "darwin" else peak * 1024
 print(json.dumps({"seconds": elapsed, "peak_rss_bytes": peak_bytes, "label": str(label)}))
 """
-
-
-def machine() -> dict[str, Any]:
-    """What the figures were measured on."""
-    import numpy as np
-    import sklearn
-
-    import lmclassify
-    from lmclassify.evaluation.machine import cpu_model
-    from lmclassify.runtime import scorer as runtime
-
-    return {
-        "cpu": cpu_model(),
-        "cores": os.cpu_count(),
-        "usable_cores": runtime.usable_cores(),
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "scikit_learn": sklearn.__version__,
-        "lmclassify": lmclassify.__version__,
-        "lmclassify_extension": runtime.extension_available(),
-        "load_average_at_start": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
-    }
 
 
 def train_pipeline(texts: list[str], labels: list[str]) -> Any:
@@ -246,6 +226,7 @@ def run(
     training_data: Path | None,
     cli_rows: int = 1_000_000,
     memory_texts: int = 1_000_000,
+    accurate_sentences: int = 3000,
 ) -> dict:
     import joblib
 
@@ -297,6 +278,11 @@ def run(
         print(f"memory for {memory_texts:,} texts ...", file=sys.stderr)
         memory = speed_paths.many_texts_memory(memory_texts)
 
+        accurate = None
+        if importlib.util.find_spec("onnxruntime") is not None:
+            print(f"accurate tier on {accurate_sentences:,} sentences ...", file=sys.stderr)
+            accurate = accurate_tier.measure(accurate_sentences, min(single_calls, 300), repeats)
+
         print("training ...", file=sys.stderr)
         training = training_times(training_data or default_corpus_path(), folder / "trained")
         model_sizes = {
@@ -333,6 +319,7 @@ def run(
         "single_paths": calls,
         "cli_against_io": cli,
         "many_texts_memory": memory,
+        "accurate_tier": accurate,  # None without the embeddings extra
         "model_size": model_sizes,
         "training": training,
     }
@@ -399,6 +386,10 @@ def table(results: dict) -> str:
         f"{strategies['workers']} processes {strategies['processes_per_second']:,.0f}/s"
     )
     lines.extend(speed_paths.summary_lines(results))
+    if results.get("accurate_tier"):
+        lines.extend(accurate_tier.summary_lines(results["accurate_tier"]))
+    else:
+        lines.append("accurate tier: not measured (the embeddings extra is not installed)")
     for name, goal in results["goals"].items():
         if goal["measured"] is None:
             lines.append(f"goal {name} {goal['target']}: not measured")
@@ -424,6 +415,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--training-data", type=Path, help="labelled CSV to time training on (default: the corpus)")
     parser.add_argument("--cli-rows", type=int, default=1_000_000, help="CSV rows for the CLI (default 1000000)")
     parser.add_argument("--memory-texts", type=int, default=1_000_000, help="texts for memory (default 1000000)")
+    parser.add_argument("--accurate-sentences", type=int, default=3000, help="accurate-tier batch (default 3000)")
     parser.add_argument("--output", type=Path, default=RESULTS / "latest.json", help="where to write the JSON")
     args = parser.parse_args(argv)
     if min(args.sentences, args.single_calls, args.repeats, args.cold_repeats, args.cli_rows, args.memory_texts) < 1:
@@ -438,6 +430,7 @@ def main(argv: list[str] | None = None) -> int:
         args.training_data,
         args.cli_rows,
         args.memory_texts,
+        args.accurate_sentences,
     )
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

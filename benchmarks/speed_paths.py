@@ -6,6 +6,7 @@
 - Single calls: ``classify(short text)``, ``classify(sentence)`` and ``classify([sentence])``.
 - Memory for many texts: ``classify_many`` against a list of ``Prediction`` objects, each in a fresh process.
 - Threads against one thread across batch sizes, the measurement behind ``PARALLEL_MIN_TEXTS``.
+- ``machine()``: what the figures were measured on.
 
     python benchmarks/speed_paths.py --rows 1000000          # the CLI ratio alone, printed as JSON
 """
@@ -24,6 +25,33 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+
+def machine() -> dict[str, Any]:
+    """What the figures were measured on."""
+    import os
+    import platform
+
+    import numpy as np
+    import sklearn
+
+    import lmclassify
+    from lmclassify.evaluation.machine import cpu_model
+    from lmclassify.runtime import scorer as runtime
+
+    return {
+        "cpu": cpu_model(),
+        "cores": os.cpu_count(),
+        "usable_cores": runtime.usable_cores(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "scikit_learn": sklearn.__version__,
+        "lmclassify": lmclassify.__version__,
+        "lmclassify_extension": runtime.extension_available(),
+        "load_average_at_start": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
+    }
+
 
 #: The short text of the single-call goal.
 SHORT_TEXT = "Inspire the team."

@@ -20,7 +20,7 @@ def test_a_tiny_benchmark_writes_all_fields(tmp_path, small_corpus_csv):
         sys.executable,
         str(SCRIPT),
         *("--sentences", "300", "--single-calls", "30", "--repeats", "1", "--cold-repeats", "1"),
-        *("--cli-rows", "400", "--memory-texts", "500"),
+        *("--cli-rows", "400", "--memory-texts", "500", "--accurate-sentences", "60"),
         *("--training-data", str(small_corpus_csv), "--output", str(output)),
     ]
     completed = subprocess.run(command, capture_output=True, text=True, timeout=600)
@@ -70,6 +70,15 @@ def test_a_tiny_benchmark_writes_all_fields(tmp_path, small_corpus_csv):
         isinstance(goal["met"], bool) for name, goal in results["goals"].items() if name != "cli_to_pyarrow_io_ratio"
     )
     assert results["ratios"]["model_size_ratio"] > 0
+    accurate = results["accurate_tier"]
+    if importlib.util.find_spec("onnxruntime") is None:  # no embeddings extra
+        assert accurate is None and "accurate tier: not measured" in completed.stdout
+    else:
+        assert accurate["sentences"] == 60 and "accurate tier: classify(list)" in completed.stdout
+        for field in ("accurate_per_second", "default_per_second", "single_median_ms", "cold_start_peak_rss_bytes"):
+            assert accurate[field] > 0, field
+        assert accurate["extra_installed"]["packages"]["onnxruntime"] > 1_000_000
+        assert "scikit-learn" not in accurate["extra_installed"]["packages"]  # core dependencies are not counted
 
 
 def test_bad_sizes_are_refused(tmp_path):

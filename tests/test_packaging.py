@@ -15,7 +15,7 @@ SOURCE = Path(lmclassify.__file__).parent
 #: Distribution name -> the module it provides, where they differ.
 MODULE_OF = {"scikit-learn": "sklearn", "dask": "dask"}
 #: Modules an extra provides, by extra.
-EXTRA_MODULES = {"parquet": {"pyarrow"}, "dask": {"dask", "distributed"}}
+EXTRA_MODULES = {"parquet": {"pyarrow"}, "dask": {"dask", "distributed"}, "embeddings": {"onnxruntime"}}
 
 
 def _declared_core() -> set[str]:

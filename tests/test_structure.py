@@ -19,7 +19,7 @@ LAYERS = [
     ["resources"],
     ["io"],
     ["corpus"],
-    ["features"],
+    ["features", "embeddings"],
     ["model"],
     ["runtime"],
     ["explain", "documents"],

@@ -39,6 +39,7 @@ from lmclassify.io.formats import file_format, require_pyarrow
 from lmclassify.io.progress import ProgressBar
 from lmclassify.io.readers import Chunk, Malformed, Reader, open_reader
 from lmclassify.io.writers import open_writer
+from lmclassify.resources import BUNDLED_MODELS
 from lmclassify.runtime.frame import check_no_clash, result_arrays
 from lmclassify.workers import in_order
 
@@ -198,7 +199,7 @@ def classify_file(
     if chunk_size < 1:
         raise ArgumentError(f"chunk_size must be at least 1, got {chunk_size}")
     _, output_kind = _check_paths(input_path, output_path)
-    model_path = None if model is None else str(Path(model).resolve())
+    model_path = None if model is None else str(model if model in BUNDLED_MODELS else Path(model).resolve())
     added = list(classify_texts([], model_path, prefix))  # loads and checks the model
     summary = BatchSummary(input_path, output_path)
     if gold is not None:

@@ -17,8 +17,7 @@ import threading
 from collections import Counter
 
 from lmclassify.classifier import Classifier, load_model
-from lmclassify.io.atomic import finish_replacing
-from lmclassify.resources import default_model_path, default_model_sha256
+from lmclassify.resources import DEFAULT_MODEL_NAME
 
 _models: dict[str | None, Classifier] = {}
 _loads: Counter[str | None] = Counter()
@@ -26,23 +25,19 @@ _lock = threading.Lock()
 
 
 def cached_model(path: str | os.PathLike[str] | None = None) -> Classifier:
-    """The model at ``path`` (``None``: the bundled default), loaded on the first call in this process, then reused.
+    """The model at ``path`` (``None``: the bundled default; ``"accurate"``: the bundled accurate model), loaded on
+    the first call in this process, then reused.
 
-    The bundled model is checked against its recorded SHA-256. Raises :class:`lmclassify.ModelError` naming the
+    A bundled model is checked against its recorded SHA-256. Raises :class:`lmclassify.ModelError` naming the
     file when it cannot be loaded (and tries again next call).
     """
-    key = None if path is None else os.fspath(path)
+    key = None if path is None or os.fspath(path) == DEFAULT_MODEL_NAME else os.fspath(path)
     model = _models.get(key)
     if model is None:
         with _lock:
             model = _models.get(key)
             if model is None:
-                if key is None:
-                    path = default_model_path()
-                    finish_replacing(path.parent, path.stem)  # before the recorded SHA-256 is read
-                    model = load_model(path, expected_sha256=default_model_sha256())
-                else:
-                    model = load_model(key)
+                model = load_model(DEFAULT_MODEL_NAME if key is None else key)
                 _models[key] = model
                 _loads[key] += 1
     return model

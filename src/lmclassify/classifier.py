@@ -14,8 +14,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from lmclassify.documents.analysis import DocumentReport, analyze_document
+from lmclassify.embeddings.encoder import onnxruntime_module
 from lmclassify.explain import Explanation, explain_text
+from lmclassify.io.atomic import finish_replacing
 from lmclassify.model.format import read_model
+from lmclassify.resources import ACCURATE_MODEL_NAME, BUNDLED_MODELS, bundled_model_path, bundled_model_sha256
 from lmclassify.runtime.compiled import CompiledClassifier
 
 
@@ -56,12 +59,20 @@ class Classifier(CompiledClassifier):
 
 
 def load_model(path: str | Path, *, expected_sha256: str | None = None) -> Classifier:
-    """Load a compiled model (``.npz``) written by ``lmclassify train``.
+    """Load a compiled model (``.npz``) written by ``lmclassify train``, or a bundled model by its name:
+    ``"default"`` (the fast model) or ``"accurate"`` (TF-IDF plus sentence embeddings; it needs
+    ``pip install "lmclassify[embeddings]"``, and :class:`~lmclassify.MissingExtraError` says so without it).
 
     Nothing in the file is executed: arrays are read with ``allow_pickle=False`` and checked against the
     checksum stored with them; with ``expected_sha256`` the whole file must also have that SHA-256 (the bundled
     default model is checked this way). Raises :class:`~lmclassify.ModelError` naming the file and the cause when
     the file is missing, not a model, truncated, corrupted or written by an incompatible version.
     """
+    if isinstance(path, str) and path in BUNDLED_MODELS:
+        if path == ACCURATE_MODEL_NAME:
+            onnxruntime_module()  # the install command, before the model is read
+        name = path
+        path, expected_sha256 = bundled_model_path(name), bundled_model_sha256(name)
+        finish_replacing(path.parent, path.stem)  # a training run interrupted while it replaced the bundled model
     model = read_model(path, expected_sha256=expected_sha256)
     return Classifier(model.arrays, model.metadata, model.source)

@@ -12,7 +12,9 @@ to the words of the text that produced the feature, so that the terms add up *ex
 
 A word's term is the word lower-cased (as the model sees it) without surrounding punctuation, and all its
 occurrences in the text are added together. Contributions are in the label head's decision-score units, before
-temperature scaling: the probabilities are ``softmax(scores / temperature)``.
+temperature scaling: the probabilities are ``softmax(scores / temperature)``. In a model of the accurate tier,
+the sentence embedding's part of the score is one more term, ``(sentence embedding)``: it belongs to the text as a
+whole and is not split into words.
 
 Faithfulness. A term with a positive weight pushes its label up: deleting its words from the text lowers that
 label's score. Measured on the bundled model (``pytest tests/test_explain.py -k occlusion -s``: delete the words
@@ -60,6 +62,10 @@ if TYPE_CHECKING:
     from lmclassify.runtime.compiled import CompiledClassifier
 
 _EDGE_PUNCTUATION = re.compile(r"^\W+|\W+$")
+
+
+#: The term that stands for the embedding block's whole contribution (models of the accurate tier).
+EMBEDDING_TERM = "(sentence embedding)"
 
 
 def word_term(word: str) -> str:
@@ -252,11 +258,16 @@ def explain_text(model: CompiledClassifier, text: str, top: int | None = 5) -> E
     present = np.zeros(len(attribution.terms), dtype=bool)
     present[attribution.term_index] = True
     scores = model.decision_scores(features)[0]
+    embedding = model.embedding_scores([text])
+    if embedding is not None:
+        scores = scores + embedding[0]
     intercepts_of = model.intercepts
 
     def explain_class(head_name: str, name: str) -> tuple[Terms, float, float, float]:
         column = model.heads[head_name].column_of(name)
         ranked, rest = _ranked(attribution.terms, by_term[column], present, top)
+        if embedding is not None:  # the embedding's share is one whole: it is not split into words
+            ranked = sorted([*ranked, (EMBEDDING_TERM, float(embedding[0, column]))], key=lambda item: -abs(item[1]))
         return ranked, rest, float(intercepts_of[column]), float(scores[column])
 
     contributions: dict[str, Terms] = {}

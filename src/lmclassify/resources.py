@@ -1,4 +1,7 @@
-"""Locate the files that ship with the package: the labelled corpus and the default model.
+"""Locate the files that ship with the package: the labelled corpus and the bundled models.
+
+Two models ship: ``default`` (the fast TF-IDF model) and ``accurate`` (TF-IDF plus sentence embeddings, which
+needs the ``embeddings`` extra to run). Each has a ``<name>.json`` beside it recording its SHA-256.
 
 In an installed wheel they live inside the package (``lmclassify/data``, ``lmclassify/models``) and are read
 with :mod:`importlib.resources`. In a source checkout (editable install, or tests run from the repository)
@@ -16,6 +19,9 @@ from pathlib import Path
 from lmclassify.errors import BundledFileError
 
 DEFAULT_MODEL_NAME = "default"
+ACCURATE_MODEL_NAME = "accurate"
+#: The models that ship with lmclassify, by the name ``load_model`` and ``--model`` accept.
+BUNDLED_MODELS = (DEFAULT_MODEL_NAME, ACCURATE_MODEL_NAME)
 
 
 def bundled_file(folder: str, name: str) -> Path:
@@ -40,15 +46,31 @@ def default_corpus_path() -> Path:
     return bundled_file("data", "corpus.csv")
 
 
+def bundled_model_path(name: str = DEFAULT_MODEL_NAME) -> Path:
+    """The compiled model ``name`` (one of :data:`BUNDLED_MODELS`) that ships with lmclassify.
+
+    >>> bundled_model_path("accurate").name
+    'accurate.npz'
+    """
+    if name not in BUNDLED_MODELS:
+        raise BundledFileError(f"no bundled model is called {name!r}; the bundled models are {list(BUNDLED_MODELS)}")
+    return bundled_file("models", f"{name}.npz")
+
+
+def bundled_model_sha256(name: str = DEFAULT_MODEL_NAME) -> str:
+    """The SHA-256 the bundled model ``name`` must have, as recorded beside it at training time."""
+    import json
+
+    sidecar = bundled_file("models", f"{name}.json")
+    digest: str = json.loads(sidecar.read_text(encoding="utf-8"))["file_sha256"]
+    return digest
+
+
 def default_model_path() -> Path:
     """The compiled default model that ships with lmclassify."""
-    return bundled_file("models", f"{DEFAULT_MODEL_NAME}.npz")
+    return bundled_model_path(DEFAULT_MODEL_NAME)
 
 
 def default_model_sha256() -> str:
     """The SHA-256 the bundled default model must have, as recorded beside it at training time."""
-    import json
-
-    sidecar = bundled_file("models", f"{DEFAULT_MODEL_NAME}.json")
-    digest: str = json.loads(sidecar.read_text(encoding="utf-8"))["file_sha256"]
-    return digest
+    return bundled_model_sha256(DEFAULT_MODEL_NAME)

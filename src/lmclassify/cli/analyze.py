@@ -20,8 +20,8 @@ import json
 import sys
 from typing import TYPE_CHECKING, TextIO
 
-from lmclassify.cli.common import examples, model_from, visible
-from lmclassify.errors import DocumentError, ModelError
+from lmclassify.cli.common import MODEL_HELP, examples, model_from, visible
+from lmclassify.errors import DocumentError, MissingExtraError, ModelError
 from lmclassify.io.documents import STDIN, read_document
 
 if TYPE_CHECKING:
@@ -71,7 +71,11 @@ def build_parser(prog: str = COMMAND) -> argparse.ArgumentParser:
         help="text: profile and unit table (default); json: one object per document; csv: one row per unit; "
         "html: a standalone web page of one document, each unit highlighted, with a legend",
     )
-    parser.add_argument("--model", metavar="PATH", help="a compiled model (.npz) instead of the bundled default")
+    parser.add_argument(
+        "--model",
+        metavar="PATH",
+        help=MODEL_HELP,
+    )
     return parser
 
 
@@ -147,7 +151,7 @@ def main(argv: list[str] | None = None, prog: str = COMMAND) -> int:
         )
     try:
         model = model_from(args.model)
-    except ModelError as error:
+    except (ModelError, MissingExtraError) as error:
         print(f"lmclassify analyze: {error}", file=sys.stderr)
         return 1
     out = sys.stdout

@@ -14,7 +14,7 @@ import sys
 from concurrent.futures.process import BrokenProcessPool
 
 from lmclassify.batch import DEFAULT_CHUNK_SIZE, classify_file
-from lmclassify.cli.common import Terminated, examples, terminate_like_interrupt
+from lmclassify.cli.common import MODEL_HELP, Terminated, examples, terminate_like_interrupt
 from lmclassify.errors import DataFileError, ModelError
 
 COMMAND = "lmclassify classify"
@@ -43,7 +43,11 @@ def build_parser(prog: str = COMMAND) -> argparse.ArgumentParser:
     parser.add_argument(
         "--jobs", type=int, default=1, metavar="N", help="worker processes (default: 1; 0: one per CPU core)"
     )
-    parser.add_argument("--model", metavar="PATH", help="a compiled model (.npz) instead of the bundled default")
+    parser.add_argument(
+        "--model",
+        metavar="PATH",
+        help=MODEL_HELP,
+    )
     parser.add_argument(
         "--escape-formulas",
         action="store_true",

@@ -13,9 +13,12 @@ from contextlib import contextmanager
 from lmclassify.cache import cached_model
 from lmclassify.classifier import Classifier
 
+#: The help of every ``--model`` option.
+MODEL_HELP = "a compiled model (.npz), or `accurate` for the bundled accurate model (default: the fast model)"
+
 
 def model_from(path: str | None) -> Classifier:
-    """The model a ``--model PATH`` option names, or the bundled default when it is not given."""
+    """The model a ``--model PATH`` option names (or ``accurate``), or the bundled default when it is not given."""
     return cached_model(path)
 
 

@@ -12,9 +12,9 @@ import signal
 import sys
 import textwrap
 
-from lmclassify.cli.common import Terminated, examples, fail, model_from, terminate_like_interrupt, visible
+from lmclassify.cli.common import MODEL_HELP, Terminated, examples, fail, model_from, terminate_like_interrupt, visible
 from lmclassify.documents.compare import compare_to_csv
-from lmclassify.errors import ArgumentError, DataFileError, ModelError
+from lmclassify.errors import ArgumentError, DataFileError, MissingExtraError, ModelError
 
 COMMAND = "lmclassify compare"
 EXAMPLES = examples(
@@ -50,7 +50,11 @@ def build_parser(prog: str = COMMAND) -> argparse.ArgumentParser:
         help="a metadata column (or 'folder') to summarise by; adds a group table to the report and the summary",
     )
     parser.add_argument("--html", metavar="FILE.html", help="also write a standalone HTML report with charts")
-    parser.add_argument("--model", metavar="PATH", help="a compiled model (.npz) instead of the bundled default")
+    parser.add_argument(
+        "--model",
+        metavar="PATH",
+        help=MODEL_HELP,
+    )
     return parser
 
 
@@ -79,7 +83,7 @@ def main(argv: list[str] | None = None, prog: str = COMMAND) -> int:
     except (ArgumentError, DataFileError) as error:
         fail(prog, error)
         return 2
-    except (ModelError, OSError) as error:
+    except (ModelError, MissingExtraError, OSError) as error:
         fail(prog, f"{error}; {outputs} not written")
         return 1
     except KeyboardInterrupt:

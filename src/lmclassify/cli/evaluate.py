@@ -13,7 +13,7 @@ import sys
 
 from lmclassify.cli.common import examples, fail, model_from
 from lmclassify.corpus.load import load_documents
-from lmclassify.errors import CorpusError, ModelError
+from lmclassify.errors import CorpusError, MissingExtraError, ModelError
 from lmclassify.evaluation.evaluate import evaluate, evaluate_documents, labelled_datasets
 from lmclassify.evaluation.report import format_document_report, format_report
 from lmclassify.io.atomic import write_json_atomically
@@ -39,7 +39,9 @@ def build_parser(prog: str = COMMAND) -> argparse.ArgumentParser:
         "--data", metavar="CSV", help="labelled CSV with text,label (default: corpus test split + challenge set)"
     )
     parser.add_argument(
-        "--model", metavar="PATH", help="compiled model (.npz) to evaluate (default: the bundled model)"
+        "--model",
+        metavar="PATH",
+        help="compiled model (.npz) to evaluate, or `accurate` (default: the bundled fast model)",
     )
     parser.add_argument("--split", choices=["all", "train", "test"], default="all", help="rows of --data to use")
     parser.add_argument(
@@ -54,7 +56,7 @@ def main(argv: list[str] | None = None, prog: str = COMMAND) -> int:
     try:
         model = model_from(args.model)
         datasets = labelled_datasets(args.data, args.split)
-    except (CorpusError, ModelError) as error:
+    except (CorpusError, ModelError, MissingExtraError) as error:
         fail("error", error)
         return 2
     results = {}

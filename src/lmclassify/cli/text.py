@@ -18,8 +18,8 @@ from typing import TextIO
 
 from lmclassify import __version__
 from lmclassify.classifier import Classifier
-from lmclassify.cli.common import model_from, visible
-from lmclassify.errors import ModelError
+from lmclassify.cli.common import MODEL_HELP, model_from, visible
+from lmclassify.errors import MissingExtraError, ModelError
 from lmclassify.runtime.prediction import Prediction
 
 _STDIN_CHUNK = 1000
@@ -38,7 +38,11 @@ def build_parser(epilog: str = "") -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"lmclassify {__version__}")
     parser.add_argument("texts", nargs="+", metavar="TEXT", help="text(s) to classify, or - to read lines from stdin")
     parser.add_argument("--json", action="store_true", help="print one JSON object per line")
-    parser.add_argument("--model", metavar="PATH", help="a compiled model (.npz) instead of the bundled default")
+    parser.add_argument(
+        "--model",
+        metavar="PATH",
+        help=MODEL_HELP,
+    )
     parser.add_argument("--explain", action="store_true", help="show which terms moved each label's score")
     parser.add_argument("--top", type=int, default=5, metavar="N", help="terms listed per label with --explain")
     return parser
@@ -99,7 +103,7 @@ def main(argv: list[str] | None = None, epilog: str = "") -> int:
         parser.error("--top must be 0 or more")
     try:
         model = model_from(args.model)
-    except ModelError as error:
+    except (ModelError, MissingExtraError) as error:
         print(f"lmclassify: {error}", file=sys.stderr)
         return 1
     lines: Iterable[str] = _stdin_lines() if args.texts == ["-"] else args.texts

@@ -1,5 +1,5 @@
-"""``lmclassify train [--data CSV] [--add CSV ...] [--replace] [--documents DIR | --no-documents] [--out DIR]``:
-train, check and write a model; see :mod:`lmclassify.training.train`."""
+"""``lmclassify train [--data CSV] [--add CSV ...] [--replace] [--documents DIR | --no-documents] [--out DIR]
+[--embeddings [--encoder FILE]]``: train, check and write a model; see :mod:`lmclassify.training.train`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import signal
 import sys
 
 from lmclassify.cli.common import Terminated, examples, fail, show_progress_logs, terminate_like_interrupt
-from lmclassify.errors import ArgumentError, CorpusError
+from lmclassify.errors import ArgumentError, CorpusError, MissingExtraError
 from lmclassify.resources import DEFAULT_MODEL_NAME
 from lmclassify.training.crossval import MIN_MACRO_F1
 from lmclassify.training.train import train
@@ -20,6 +20,7 @@ EXAMPLES = examples(
     "lmclassify train --add my-labels.csv --add more-labels.csv --out my-models --no-search",
     "lmclassify train --add my-labels.csv --replace --out my-models",
     "lmclassify train --data my-corpus.csv --out my-models",
+    "lmclassify train --embeddings --add my-labels.csv --out my-models",
 ) + (
     """
 
@@ -59,7 +60,22 @@ def build_parser(prog: str = COMMAND) -> argparse.ArgumentParser:
     )
     parser.add_argument("--out", default="models", help="folder for the model files (default: models)")
     parser.add_argument("--seed", type=int, default=0, help="random seed for splits and folds (default: 0)")
-    parser.add_argument("--name", default=DEFAULT_MODEL_NAME, help="model file name stem (default: default)")
+    parser.add_argument(
+        "--name",
+        default=None,
+        help=f"model file name stem (default: {DEFAULT_MODEL_NAME}, or accurate with --embeddings)",
+    )
+    parser.add_argument(
+        "--embeddings",
+        action="store_true",
+        help='train the accurate tier: TF-IDF plus sentence embeddings (needs pip install "lmclassify[embeddings]")',
+    )
+    parser.add_argument(
+        "--encoder",
+        metavar="FILE",
+        help="with --embeddings: an encoder file (tools/export_encoder.py) or a model holding one "
+        "(default: the bundled accurate model's encoder)",
+    )
     parser.add_argument("--no-search", action="store_true", help="skip the hyperparameter search; use the defaults")
     parser.add_argument("--jobs", type=int, default=-1, help="processes for cross-validation (default: all cores)")
     parser.add_argument(
@@ -78,7 +94,10 @@ def build_parser(prog: str = COMMAND) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None, prog: str = COMMAND) -> int:
-    args = build_parser(prog).parse_args(argv)
+    parser = build_parser(prog)
+    args = parser.parse_args(argv)
+    if args.encoder and not args.embeddings:
+        parser.error("--encoder chooses the encoder of --embeddings; add --embeddings")
     documents: str | bool | None = False if args.no_documents else args.documents
     show_progress_logs()
     try:
@@ -95,8 +114,10 @@ def main(argv: list[str] | None = None, prog: str = COMMAND) -> int:
                 replace=args.replace,
                 force=args.force,
                 min_macro_f1=args.min_macro_f1,
+                embeddings=args.embeddings,
+                encoder=args.encoder,
             )
-    except (CorpusError, ArgumentError) as error:
+    except (CorpusError, ArgumentError, MissingExtraError) as error:
         fail("error", error)
         fail("error", "nothing was written; the existing model is unchanged")
         return 2

@@ -21,12 +21,15 @@ class FeatureConfig:
     min_df: int = 2
     sublinear_tf: bool = True
     lexicon_weight: float = 0.0  # 0 switches the Kotter lexicon block off
+    embedding_weight: float = 0.0  # 0 switches the sentence-embedding block (the accurate tier) off
 
     def __post_init__(self) -> None:
         if self.word_ngrams is None and self.char_ngrams is None:
             raise ArgumentError("FeatureConfig needs word_ngrams, char_ngrams or both")
         if self.lexicon_weight < 0:
             raise ArgumentError("lexicon_weight must be 0 (off) or positive")
+        if self.embedding_weight < 0:
+            raise ArgumentError("embedding_weight must be 0 (off) or positive")
 
     def to_dict(self) -> dict[str, Any]:
         """The settings as a plain dict (what model metadata records)."""

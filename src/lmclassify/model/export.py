@@ -27,8 +27,10 @@ from typing import Any
 import numpy as np
 
 from lmclassify.corpus.codebook import LABELS
+from lmclassify.embeddings.features import EMBEDDING_BLOCK, EmbeddingFeatures
 from lmclassify.errors import ExportError
 from lmclassify.features.blocks import kind_for
+from lmclassify.model import encoder as encoder_arrays
 from lmclassify.model.format import with_format
 
 
@@ -64,9 +66,16 @@ def export_reference(
     block_weights = union.transformer_weights or {}
     arrays: dict[str, np.ndarray] = {}
     blocks = []
+    embedding: tuple[Any, float] | None = None  # (encoder, block weight) of the accurate tier
     for index, (name, transformer) in enumerate(union.transformer_list):
+        weight = float(block_weights.get(name, 1.0))
+        if isinstance(transformer, EmbeddingFeatures):
+            if name != EMBEDDING_BLOCK or index != len(union.transformer_list) - 1:
+                raise ExportError(f"the embedding block must be the last block, named {EMBEDDING_BLOCK!r}")
+            embedding = (transformer.encoder, weight)
+            continue
         exported = kind_for(name, transformer).export(name, transformer)
-        blocks.append({**exported.spec, "weight": float(block_weights.get(name, 1.0))})
+        blocks.append({**exported.spec, "weight": weight})
         arrays.update({f"block{index}_{key}": value for key, value in exported.arrays.items()})
     weights, intercepts, heads, start = [], [], {}, 0
     for name, pipeline in reference.items():
@@ -75,7 +84,15 @@ def export_reference(
         weights.append(coef)
         intercepts.append(intercept)
         start += len(classes)
-    arrays["weights"] = np.ascontiguousarray(np.hstack(weights))
-    arrays["intercepts"] = np.concatenate(intercepts)
+    all_weights = np.hstack(weights)
     compiled = {**metadata, "labels": list(LABELS), "blocks": blocks, "heads": heads}
+    if embedding is not None:
+        encoder, weight = embedding
+        dimension = int(encoder.dimension)
+        arrays.update(encoder_arrays.encoder_arrays(encoder.files))
+        arrays[encoder_arrays.WEIGHTS] = np.ascontiguousarray(all_weights[-dimension:] * weight)
+        all_weights = all_weights[:-dimension]
+        compiled[encoder_arrays.SPEC] = {**encoder.files.spec, "weight": weight}
+    arrays["weights"] = np.ascontiguousarray(all_weights)
+    arrays["intercepts"] = np.concatenate(intercepts)
     return arrays, with_format(arrays, compiled)

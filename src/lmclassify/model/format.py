@@ -109,7 +109,14 @@ MAX_TOTAL_BYTES = 2 << 30  # all arrays together, uncompressed
 MAX_METADATA_BYTES = 16 << 20
 MAX_ARRAYS = 4096
 #: The dtype kind each array must have ("u1": 1-D uint8 bytes, "f": floating point, "i": integer).
-_ARRAY_KINDS = {"metadata": "u1", "weights": "f", "intercepts": "f"}
+_ARRAY_KINDS = {
+    "metadata": "u1",
+    "weights": "f",
+    "intercepts": "f",
+    "encoder_graph": "u1",  # the accurate tier's encoder: lmclassify.model.encoder
+    "encoder_vocabulary": "u1",
+    "embedding_weights": "f",
+}
 _BLOCK_ARRAY_KINDS = {"terms": "u1", "idf": "f", "columns": "i"}
 
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, overload
 import numpy as np
 
 from lmclassify.errors import ArgumentError, EmptyTextError, ModelError, TextTypeError
+from lmclassify.model.encoder import has_encoder
 from lmclassify.model.format import ModelFile
 from lmclassify.runtime.parts import MODEL_FAULTS, CompiledBlock, Head, ModelParts
 from lmclassify.runtime.prediction import Prediction, check_text
@@ -40,6 +41,8 @@ from lmclassify.runtime.table import ProbabilityTable, function_names, reduce_ta
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from lmclassify.runtime.embedded import EmbeddingScorer
 
 
 @contextmanager
@@ -68,10 +71,17 @@ class CompiledClassifier:
         self.labels: tuple[str, ...] = self.parts.labels
         self.kind_offsets: Mapping[str, np.ndarray] = self.parts.kind_offsets
         self._python = PythonScorer(self.parts)
-        try:
-            self._c = extension_scorer(self.parts)
-        except MODEL_FAULTS as error:
-            raise ModelError(f"{source}: the C scorer refused the model ({error}); retrain it") from None
+        self._embedding: EmbeddingScorer | None = None
+        self._c: Any = None
+        if has_encoder(self._file.metadata):  # the accurate tier: every text goes through the encoder too
+            from lmclassify.runtime.embedded import EmbeddingScorer
+
+            self._embedding = EmbeddingScorer(self.parts, self._file)
+        else:
+            try:
+                self._c = extension_scorer(self.parts)
+            except MODEL_FAULTS as error:
+                raise ModelError(f"{source}: the C scorer refused the model ({error}); retrain it") from None
         self._label_columns = self.parts.label_columns
         function_heads = self.parts.function_heads
         self._function_heads = {label: (h.classes, h.start, h.stop) for label, h in function_heads.items()}
@@ -102,8 +112,16 @@ class CompiledClassifier:
 
     @property
     def scorer(self) -> Any:
-        """The scorer in use: the C scorer, or :class:`~lmclassify.runtime.scorer.PythonScorer`."""
+        """The scorer in use: the C scorer, :class:`~lmclassify.runtime.scorer.PythonScorer`, or (for a model with
+        an embedding block) :class:`~lmclassify.runtime.embedded.EmbeddingScorer`."""
+        if self._embedding is not None:
+            return self._embedding
         return self._c if self._c is not None else self._python
+
+    @property
+    def has_embeddings(self) -> bool:
+        """Whether this model has an embedding block (the accurate tier)."""
+        return self._embedding is not None
 
     @property
     def metadata(self) -> dict[str, Any]:
@@ -143,8 +161,14 @@ class CompiledClassifier:
         return self._python.features(texts)
 
     def decision_scores(self, features: SparseFeatures) -> np.ndarray:
-        """Decision scores of every output, shape ``(features.n_rows, n_outputs)``, before temperature."""
+        """Decision scores of every output from the TF-IDF features, shape ``(features.n_rows, n_outputs)``,
+        before temperature (a model with an embedding block adds :meth:`embedding_scores`)."""
         return self._python.decision_scores(features)
+
+    def embedding_scores(self, texts: Sequence[str]) -> np.ndarray | None:
+        """The embedding block's part of every output's decision score, shape ``(len(texts), n_outputs)``;
+        ``None`` for a model without one."""
+        return None if self._embedding is None else self._embedding.embedding_scores(texts)
 
     def contributions(self, features: SparseFeatures) -> np.ndarray:
         """Each feature's contribution to each output's score, shape ``(n_outputs, len(features.columns))``."""

@@ -43,8 +43,10 @@ class KotterClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     """Management, leadership or neither, as a scikit-learn classifier over raw texts.
 
     Parameters: the feature blocks (``word_ngrams``, ``char_ngrams``, ``min_df``, ``sublinear_tf``,
-    ``lexicon_weight``; ``None`` or 0 switches a block off), the linear heads (``C``, ``class_weight``,
-    ``max_iter``), and ``calibration_folds``: the folds the temperature is fitted on (0 or 1: no calibration).
+    ``lexicon_weight``, and ``embedding_weight`` with its frozen ``encoder``, a
+    :class:`~lmclassify.embeddings.encoder.SentenceEncoder`; ``None`` or 0 switches a block off), the linear
+    heads (``C``, ``class_weight``, ``max_iter``), and ``calibration_folds``: the folds the temperature is fitted
+    on (0 or 1: no calibration).
 
     After :meth:`fit`: ``classes_`` (sorted labels), ``features_`` (the fitted ``FeatureUnion``), ``label_head_``
     and ``function_heads_`` (label -> fitted head, for labels with at least two functions in the data).
@@ -57,6 +59,8 @@ class KotterClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         min_df: int = 2,
         sublinear_tf: bool = True,
         lexicon_weight: float = 0.5,
+        embedding_weight: float = 0.0,
+        encoder: Any = None,
         C: float = 10.0,
         class_weight: str | Mapping[str, float] | None = None,
         calibration_folds: int = 5,
@@ -68,6 +72,8 @@ class KotterClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self.min_df = min_df
         self.sublinear_tf = sublinear_tf
         self.lexicon_weight = lexicon_weight
+        self.embedding_weight = embedding_weight
+        self.encoder = encoder
         self.C = C
         self.class_weight = class_weight
         self.calibration_folds = calibration_folds
@@ -82,6 +88,7 @@ class KotterClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             min_df=self.min_df,
             sublinear_tf=self.sublinear_tf,
             lexicon_weight=self.lexicon_weight,
+            embedding_weight=self.embedding_weight,
         )
 
     def linear_head(self) -> LogisticRegression:
@@ -106,7 +113,7 @@ class KotterClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         labels = np.asarray(list(y), dtype=object)
         if len(labels) != len(texts):
             raise ArgumentError(f"X has {len(texts)} texts but y has {len(labels)} labels")
-        self.features_ = build_features(self.feature_config()).fit(texts)
+        self.features_ = build_features(self.feature_config(), self.encoder).fit(texts)
         matrix = self.features_.transform(texts)
         if self.calibration_folds >= 2:
             self.label_head_: Any = TemperatureScaledClassifier(

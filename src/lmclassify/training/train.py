@@ -16,7 +16,10 @@
    file is replaced atomically, and only after everything above succeeded: a failed or killed run leaves the
    previous model as it was.
 
-Without a ``split`` column, a stratified 80/20 split is drawn with ``seed``. Without a ``function`` column the
+With ``embeddings`` (``lmclassify train --embeddings``) it trains the accurate tier: the same blocks plus the
+sentence embeddings of a frozen encoder (:mod:`lmclassify.embeddings`), which every text is run through once, up
+front; the model file then holds the encoder too. Without a ``split`` column, a stratified 80/20 split is drawn
+with ``seed``. Without a ``function`` column the
 model predicts labels only. Progress is logged at INFO level under the ``lmclassify`` logger.
 """
 
@@ -46,12 +49,13 @@ from lmclassify.evaluation.metrics import format_label_metrics
 from lmclassify.features.config import FeatureConfig
 from lmclassify.io.atomic import replace_together, sha256_of
 from lmclassify.model.format import model_file_bytes, model_metadata_json
-from lmclassify.resources import DEFAULT_MODEL_NAME
+from lmclassify.resources import ACCURATE_MODEL_NAME, DEFAULT_MODEL_NAME
 from lmclassify.runtime.compiled import CompiledClassifier
 from lmclassify.training.additions_report import log_report, user_rows_report
 from lmclassify.training.calibration import fit_offsets
 from lmclassify.training.crossval import MIN_MACRO_F1, check_floor, check_min_macro_f1, out_of_fold
 from lmclassify.training.data import calibration_weights, document_set, groups_of, split_train_test, with_documents
+from lmclassify.training.encoding import encode_once, load_training_encoder
 from lmclassify.training.estimator import KotterClassifier
 from lmclassify.training.merge import training_data
 
@@ -81,10 +85,15 @@ class TrainingConfig:
             blocks.append("char{}-{}".format(*self.features.char_ngrams))
         if self.features.lexicon_weight:
             blocks.append(f"lexicon{self.features.lexicon_weight:g}")
+        if self.features.embedding_weight:
+            blocks.append(f"embedding{self.features.embedding_weight:g}")
         return f"{'+'.join(blocks)} C={self.C:g} class_weight={self.class_weight}"
 
-    def estimator(self, calibration_folds: int = 5, random_state: int | None = 0) -> KotterClassifier:
-        """An unfitted :class:`KotterClassifier` with these hyperparameters."""
+    def estimator(
+        self, calibration_folds: int = 5, random_state: int | None = 0, encoder: Any = None
+    ) -> KotterClassifier:
+        """An unfitted :class:`KotterClassifier` with these hyperparameters (``encoder``: the sentence encoder
+        of the embedding block, when the features have one)."""
         features = self.features
         return KotterClassifier(
             word_ngrams=features.word_ngrams,
@@ -92,6 +101,8 @@ class TrainingConfig:
             min_df=features.min_df,
             sublinear_tf=features.sublinear_tf,
             lexicon_weight=features.lexicon_weight,
+            embedding_weight=features.embedding_weight,
+            encoder=encoder,
             C=self.C,
             class_weight=self.class_weight,
             calibration_folds=calibration_folds,
@@ -102,6 +113,9 @@ class TrainingConfig:
 #: The configuration model selection chose (``docs/model-selection.md``), used when the search is skipped
 #: (``--no-search``); the search varies its regularisation and class weighting.
 DEFAULT_CONFIG = TrainingConfig(features=FeatureConfig(lexicon_weight=0.5))
+#: The accurate tier's configuration (``docs/model-selection-accurate.md``): the default's blocks plus the sentence
+#: embedding, weighted by cross-validation on the train split.
+ACCURATE_CONFIG = TrainingConfig(features=FeatureConfig(lexicon_weight=0.5, embedding_weight=0.5))
 #: Regularisation strengths and class weightings that training searches (and model selection crosses with
 #: feature sets).
 REGULARISATION = (3.0, 10.0, 30.0)
@@ -124,6 +138,7 @@ def cross_validate(
     folds: int = 5,
     jobs: int = -1,
     predictions: dict[str, np.ndarray] | None = None,
+    encoder: Any = None,
 ) -> list[dict[str, Any]]:
     """Mean and spread of macro-F1 over stratified folds of the train split, for each config; rows that share
     a ``group`` (the units of one document) stay in one fold. ``predictions``, when given, receives each config's
@@ -131,7 +146,8 @@ def cross_validate(
     results = []
     for config in configs:
         started = time.perf_counter()
-        predicted, scores = out_of_fold(config.estimator(calibration_folds=0), train, seed, folds, jobs)
+        estimator = config.estimator(calibration_folds=0, encoder=encoder)
+        predicted, scores = out_of_fold(estimator, train, seed, folds, jobs)
         if predictions is not None:
             predictions[config.describe()] = predicted
         results.append(
@@ -147,10 +163,10 @@ def cross_validate(
     return results
 
 
-def fit_model(train: pd.DataFrame, config: TrainingConfig, seed: int) -> KotterClassifier:
+def fit_model(train: pd.DataFrame, config: TrainingConfig, seed: int, encoder: Any = None) -> KotterClassifier:
     """Fit the label head (temperature-calibrated on folds grouped by document) and, when functions are
     labelled, a function head per label."""
-    return config.estimator(random_state=seed).fit(
+    return config.estimator(random_state=seed, encoder=encoder).fit(
         train["text"],
         train["label"],
         functions=train["function"].where(train["function"].notna(), None) if "function" in train.columns else None,
@@ -230,7 +246,7 @@ def train(
     data: str | Path | None = None,
     out: str | Path = "models",
     seed: int = 0,
-    name: str = DEFAULT_MODEL_NAME,
+    name: str | None = None,
     search: bool = True,
     jobs: int = -1,
     documents: str | Path | bool | None = None,
@@ -239,6 +255,8 @@ def train(
     replace: bool = False,
     force: bool = False,
     min_macro_f1: float = MIN_MACRO_F1,
+    embeddings: bool = False,
+    encoder: str | Path | None = None,
 ) -> dict[str, Any]:
     """Train, evaluate, compile and write a model; return its metadata. Raises :class:`CorpusError` on bad data.
 
@@ -248,9 +266,15 @@ def train(
     ``replace``, trained on alone (no bundled corpus, no documents); ``metadata["user_rows"]`` then holds the
     figures on those rows without and with them (:mod:`lmclassify.training.additions_report`). Nothing is
     written when the chosen configuration's cross-validated macro-F1 is below ``min_macro_f1`` (a
-    :class:`CorpusError` says so), unless ``force``.
+    :class:`CorpusError` says so), unless ``force``. ``embeddings``: train the accurate tier, TF-IDF plus the
+    sentence embeddings of ``encoder`` (an encoder file from ``tools/export_encoder.py``, or a model that holds
+    one; default: the bundled accurate model's encoder). ``name``: the file stem (default: ``default``, or
+    ``accurate`` with ``embeddings``).
     """
     floor = check_min_macro_f1(min_macro_f1)
+    if name is None:
+        name = ACCURATE_MODEL_NAME if embeddings else DEFAULT_MODEL_NAME
+    sentence_encoder = load_training_encoder(encoder) if embeddings else None
     frame, data_path, added = training_data(data, list(add or []), replace, documents, seed)
     names = [] if data_path is None else [data_path.name]
     where = " + ".join(names + [file["path"] for file in (added or {}).get("files", [])])
@@ -273,22 +297,26 @@ def train(
             len(test_documents),
             len(documents_used.units),
         )
-    configs = candidate_configs() if search else [DEFAULT_CONFIG]
+    base = ACCURATE_CONFIG if embeddings else DEFAULT_CONFIG
+    configs = candidate_configs(base.features) if search else [base]
+    if sentence_encoder is not None:
+        extra = [] if documents_used is None else documents_used.units["text"].tolist()
+        encode_once(sentence_encoder, [*frame["text"], *extra])
     logger.info(
         "%s by 5-fold cross-validation on the train split:",
         "choosing hyperparameters" if search else "scoring the default configuration",
     )
     predictions: dict[str, np.ndarray] = {}
-    cv_results = cross_validate(train_rows, configs, seed, jobs=jobs, predictions=predictions)
+    cv_results = cross_validate(train_rows, configs, seed, jobs=jobs, predictions=predictions, encoder=sentence_encoder)
     best = max(cv_results, key=lambda row: row["macro_f1"])
     config = next(c for c in configs if c.describe() == best["config"])
     forced = check_floor(best["macro_f1"], floor, force)
     started = time.perf_counter()
-    model = fit_model(train_rows, config, seed)
+    model = fit_model(train_rows, config, seed, sentence_encoder)
     kind_offsets = fit_kind_offsets(model, train_rows)
     fit_seconds = time.perf_counter() - started
     if added is not None:
-        estimator = config.estimator(calibration_folds=0, random_state=seed)
+        estimator = config.estimator(calibration_folds=0, random_state=seed, encoder=sentence_encoder)
         report = user_rows_report(
             estimator, train_rows, test_rows, predictions[config.describe()], model, best["macro_f1"]
         )
@@ -297,6 +325,7 @@ def train(
     metadata = {
         **_versions(),
         "name": name,
+        "tier": "accurate" if embeddings else "default",
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "seed": seed,
         "corpus": {
@@ -364,4 +393,4 @@ def _log_summary(config: TrainingConfig, metadata: dict[str, Any], test_rows: in
     logger.info("wrote %s, %s, %s", out / f"{name}.npz", out / f"{name}.json", out / f"{name}.joblib")
 
 
-__all__ = ["DEFAULT_CONFIG", "MIN_MACRO_F1", "TrainingConfig", "candidate_configs", "train"]
+__all__ = ["ACCURATE_CONFIG", "DEFAULT_CONFIG", "MIN_MACRO_F1", "TrainingConfig", "candidate_configs", "train"]
