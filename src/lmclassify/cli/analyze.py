@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import sys
 from typing import TYPE_CHECKING, TextIO
 
 from lmclassify.cli.common import MODEL_HELP, examples, model_from, visible
 from lmclassify.errors import DocumentError, MissingExtraError, ModelError
 from lmclassify.io.documents import STDIN, read_document
+from lmclassify.io.json_lines import json_line
 
 if TYPE_CHECKING:
     from _csv import Writer as CsvWriter
@@ -114,7 +114,7 @@ def format_text(name: str, report: DocumentReport) -> str:
 
 def _write(name: str, report: DocumentReport, output_format: str, out: TextIO, writer: CsvWriter | None) -> None:
     if output_format == "json":
-        print(json.dumps({"file": name, **report.to_dict()}, ensure_ascii=False), file=out)
+        print(json_line({"file": name, **report.to_dict()}), file=out)
     elif output_format == "html":
         out.write(report.to_html())
     elif writer is not None:

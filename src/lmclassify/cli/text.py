@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import io
 import itertools
-import json
 import sys
 from collections.abc import Iterable, Iterator
 from typing import TextIO
@@ -20,6 +19,7 @@ from lmclassify import __version__
 from lmclassify.classifier import Classifier
 from lmclassify.cli.common import MODEL_HELP, model_from, visible
 from lmclassify.errors import MissingExtraError, ModelError
+from lmclassify.io.json_lines import json_line
 from lmclassify.runtime.prediction import Prediction
 
 _STDIN_CHUNK = 1000
@@ -51,7 +51,7 @@ def build_parser(epilog: str = "") -> argparse.ArgumentParser:
 def _format(text: str, prediction: Prediction | None, as_json: bool) -> str:
     if as_json:
         record = {"text": text, **(prediction.to_dict() if prediction else {"label": None, "error": "empty text"})}
-        return json.dumps(record, ensure_ascii=False)
+        return json_line(record)
     if prediction is None:
         return f"-\t-\t-\t{visible(text)}"
     return f"{prediction.label}\t{prediction.confidence:.3f}\t{prediction.function or '-'}\t{visible(text)}"
@@ -88,7 +88,7 @@ def _explain_stream(model: Classifier, lines: Iterable[str], as_json: bool, top:
             continue
         explanation = model.explain(line, top=top)
         if as_json:
-            print(json.dumps(explanation.to_dict(), ensure_ascii=False), file=out)
+            print(json_line(explanation.to_dict()), file=out)
         else:
             shown = "\n".join(visible(line) for line in str(explanation).split("\n"))
             print(("\n" if number - blank else "") + shown, file=out)

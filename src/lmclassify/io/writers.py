@@ -21,6 +21,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from lmclassify.errors import DataFileError
 from lmclassify.io.formats import require_pyarrow
+from lmclassify.io.json_lines import json_line
 from lmclassify.io.lines import has_undecodable
 
 if TYPE_CHECKING:
@@ -216,10 +217,7 @@ class JsonLinesWriter(Writer):
     def _write(self, frame: pd.DataFrame, added: Added) -> None:
         names = _column_names(frame, added)
         columns = _column_values(frame, added)
-        lines = [
-            json.dumps(dict(zip(names, map(_json_value, row))), ensure_ascii=False, default=str)
-            for row in zip(*columns)
-        ]
+        lines = [json_line(dict(zip(names, map(_json_value, row))), default=str) for row in zip(*columns)]
         if lines:
             self.handle.write(("\n".join(lines) + "\n").encode("utf-8", "surrogateescape"))
 
