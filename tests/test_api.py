@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 import lmclassify
-from lmclassify import api, cache, classifier
+from lmclassify import api, cache
+from lmclassify.model import format as model_format
 
 
 def test_public_api():
@@ -90,7 +91,7 @@ def test_eight_threads_agree_with_serial_results(corpus):
 def test_the_bundled_model_is_verified_by_checksum(monkeypatch):
     monkeypatch.setattr(cache, "_models", {})
     monkeypatch.setattr(cache, "_loads", cache.Counter())
-    monkeypatch.setattr(classifier, "bundled_model_sha256", lambda name: "0" * 64)
+    monkeypatch.setattr(model_format, "bundled_model_sha256", lambda name: "0" * 64)
     with pytest.raises(lmclassify.ModelError, match="SHA-256"):
         api.default_model()
 

@@ -34,8 +34,9 @@ def test_an_unknown_bundled_name_lists_the_bundled_models():
 
 def test_the_accurate_model_is_checked_against_its_recorded_sha256(monkeypatch):
     pytest.importorskip("onnxruntime")
-    from lmclassify import ModelError, classifier
+    from lmclassify import ModelError
+    from lmclassify.model import format as model_format
 
-    monkeypatch.setattr(classifier, "bundled_model_sha256", lambda name: "0" * 64)
+    monkeypatch.setattr(model_format, "bundled_model_sha256", lambda name: "0" * 64)
     with pytest.raises(ModelError, match=r"accurate\.npz: the file does not have its recorded SHA-256"):
         load_model("accurate")

@@ -16,9 +16,8 @@ from pathlib import Path
 from lmclassify.documents.analysis import DocumentReport, analyze_document
 from lmclassify.embeddings.encoder import onnxruntime_module
 from lmclassify.explain import Explanation, explain_text
-from lmclassify.io.atomic import finish_replacing
-from lmclassify.model.format import read_model
-from lmclassify.resources import ACCURATE_MODEL_NAME, BUNDLED_MODELS, bundled_model_path, bundled_model_sha256
+from lmclassify.model.format import read_model_or_bundled
+from lmclassify.resources import ACCURATE_MODEL_NAME
 from lmclassify.runtime.compiled import CompiledClassifier
 
 
@@ -68,11 +67,7 @@ def load_model(path: str | Path, *, expected_sha256: str | None = None) -> Class
     default model is checked this way). Raises :class:`~lmclassify.ModelError` naming the file and the cause when
     the file is missing, not a model, truncated, corrupted or written by an incompatible version.
     """
-    if isinstance(path, str) and path in BUNDLED_MODELS:
-        if path == ACCURATE_MODEL_NAME:
-            onnxruntime_module()  # the install command, before the model is read
-        name = path
-        path, expected_sha256 = bundled_model_path(name), bundled_model_sha256(name)
-        finish_replacing(path.parent, path.stem)  # a training run interrupted while it replaced the bundled model
-    model = read_model(path, expected_sha256=expected_sha256)
+    if path == ACCURATE_MODEL_NAME:
+        onnxruntime_module()  # the install command, before the model is read
+    model = read_model_or_bundled(path, expected_sha256=expected_sha256)
     return Classifier(model.arrays, model.metadata, model.source)

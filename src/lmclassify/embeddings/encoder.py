@@ -1,7 +1,7 @@
 """A frozen sentence encoder: WordPiece ids -> an ONNX transformer -> mean pooling -> unit-length vectors.
 
 :class:`SentenceEncoder` holds the encoder's ONNX graph (bytes), its WordPiece vocabulary and its settings, all of
-which travel inside a model file (:mod:`lmclassify.embeddings.files`). It runs on onnxruntime (the
+which travel inside a model file (:mod:`lmclassify.model.encoder`). It runs on onnxruntime (the
 ``embeddings`` extra), which is imported only when the first text is encoded; without it the error gives the
 install command. Each text is encoded alone (no padding is computed, and an int8 graph, whose activations are
 quantized per call, gives a text the same vector whatever else is encoded), on one thread per core.
@@ -10,7 +10,9 @@ Embeddings are cached by text (up to :data:`CACHE_TEXTS`), so training, which en
 fold, encodes each once. The encoder is safe to share between threads, and pickles as its bytes and its cache
 (for training's worker processes), without its session.
 
->>> encoder = SentenceEncoder.from_files(load_encoder_files())  # doctest: +SKIP
+>>> from lmclassify.model.encoder import read_encoder
+>>> from lmclassify.resources import bundled_model_path
+>>> encoder = SentenceEncoder(read_encoder(bundled_model_path("accurate")))
 >>> encoder.embed(["Plan the budget.", "Inspire the team."]).shape  # doctest: +SKIP
 (2, 384)
 """
@@ -99,10 +101,6 @@ class SentenceEncoder:
         self._lock = threading.Lock()
         self._cache: dict[str, np.ndarray] = {}
 
-    @classmethod
-    def from_files(cls, files: EncoderFiles, source: str = "<memory>") -> SentenceEncoder:
-        return cls(files, source)
-
     def __reduce__(self) -> tuple[Any, ...]:
         texts = list(self._cache)
         vectors = np.stack([self._cache[text] for text in texts]) if texts else None
@@ -155,8 +153,8 @@ class SentenceEncoder:
 
     def workers(self, n_texts: int) -> int:
         """How many threads encode ``n_texts`` texts: one per core (at most :data:`MAX_THREADS`), one for a few."""
-        cores = self.threads or min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, 4)
-        return max(1, min(cores, MAX_THREADS, n_texts // 2))
+        cores = self.threads or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count())
+        return max(1, min(cores or 1, MAX_THREADS, n_texts // 2))
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """The embeddings of ``texts``, shape ``(len(texts), dimension)``, float32."""

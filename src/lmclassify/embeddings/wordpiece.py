@@ -90,7 +90,6 @@ class WordPiece:
             raise ModelError(f"max_tokens must be at least 3, got {max_tokens}")
         self.max_tokens = max_tokens
         self.unknown = self.vocabulary["[UNK]"]
-        self.padding = self.vocabulary["[PAD]"]
         self._cache: dict[str, tuple[int, ...]] = {}
 
     def _word_ids(self, word: str) -> tuple[int, ...]:

@@ -34,6 +34,7 @@ import numpy as np
 
 from lmclassify.errors import ModelError
 from lmclassify.io.atomic import finish_replacing, sha256_of, write_atomically
+from lmclassify.resources import BUNDLED_MODELS, bundled_model_path, bundled_model_sha256
 
 FORMAT_NAME = "lmclassify-compiled-model"
 FORMAT_VERSION = 1
@@ -223,3 +224,17 @@ def read_model(path: str | Path, *, expected_sha256: str | None = None) -> Model
     if "metadata_sha256" in metadata and metadata_checksum(metadata) != metadata["metadata_sha256"]:
         raise ModelError(f"{path}: metadata checksum mismatch, the model file is corrupted; retrain or reinstall it")
     return ModelFile(arrays, metadata, str(path))
+
+
+def read_model_or_bundled(model: str | Path, *, expected_sha256: str | None = None) -> ModelFile:
+    """:func:`read_model` of a model file, or of a bundled model by its name (``"default"``, ``"accurate"``),
+    which must have the SHA-256 recorded beside it.
+
+    >>> read_model_or_bundled("default").source == str(bundled_model_path("default"))
+    True
+    """
+    if isinstance(model, str) and model in BUNDLED_MODELS:
+        path = bundled_model_path(model)
+        finish_replacing(path.parent, path.stem)  # a training run interrupted while it replaced it: before the SHA-256
+        return read_model(path, expected_sha256=bundled_model_sha256(model))
+    return read_model(model, expected_sha256=expected_sha256)

@@ -28,7 +28,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import scipy.sparse as sparse
-from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedGroupKFold
 
@@ -38,15 +37,8 @@ from lmclassify.embeddings.encoder import SentenceEncoder
 from lmclassify.evaluation.evaluate import evaluate, evaluate_documents
 from lmclassify.features.union import build_features
 from lmclassify.io.atomic import sha256_of, write_json_atomically, write_text_atomically
-from lmclassify.model.format import read_model
-from lmclassify.resources import (
-    ACCURATE_MODEL_NAME,
-    BUNDLED_MODELS,
-    DEFAULT_MODEL_NAME,
-    bundled_model_path,
-    bundled_model_sha256,
-    default_corpus_path,
-)
+from lmclassify.model.format import read_model_or_bundled
+from lmclassify.resources import ACCURATE_MODEL_NAME, DEFAULT_MODEL_NAME, default_corpus_path
 from lmclassify.runtime.compiled import CompiledClassifier
 from lmclassify.training.data import split_train_test, with_documents
 from lmclassify.training.selection_report import machine_description
@@ -72,7 +64,6 @@ def _fit_and_predict(
     """For each embedding weight, the labels predicted for each frame of ``tests`` by a model fitted on ``train``
     (the TF-IDF blocks fitted once and shared by all weights)."""
     features = build_features(DEFAULT_CONFIG.features).fit(train["text"])
-    head = DEFAULT_CONFIG.estimator().linear_head()
     train_matrix = features.transform(train["text"])
     test_matrices = [features.transform(test["text"]) for test in tests]
     train_embedding = encoder.embed(train["text"].tolist())
@@ -83,7 +74,8 @@ def _fit_and_predict(
         def joined(matrix: Any, embedding: np.ndarray, weight: float = weight) -> Any:
             return matrix if weight == 0 else sparse.hstack([matrix, weight * embedding.astype(np.float64)]).tocsr()
 
-        model = LogisticRegression(**head.get_params()).fit(joined(train_matrix, train_embedding), train["label"])
+        head = DEFAULT_CONFIG.estimator().linear_head()
+        model = head.fit(joined(train_matrix, train_embedding), train["label"])
         predicted[weight] = [model.predict(joined(m, e)) for m, e in zip(test_matrices, test_embeddings)]
     return predicted
 
@@ -213,15 +205,6 @@ def verdict(report: dict[str, Any]) -> dict[str, bool]:
     }
 
 
-def _loaded(model: str | Path) -> CompiledClassifier:
-    """A bundled model by name (checked against its recorded SHA-256), or a model file."""
-    if isinstance(model, str) and model in BUNDLED_MODELS:
-        return CompiledClassifier.from_file(
-            read_model(bundled_model_path(model), expected_sha256=bundled_model_sha256(model))
-        )
-    return CompiledClassifier.from_file(read_model(model))
-
-
 def run(
     out: str | Path,
     encoders: Sequence[str | Path | None] = (),
@@ -255,7 +238,10 @@ def run(
     logger.info("leave one genre out, then leave one domain out (embedding weight %g)", chosen_weight)
     logo = held_out(train, "genre", encoder, chosen_weight)
     lodo = held_out(train, "domain", encoder, chosen_weight)
-    shipped = shipped_models(_loaded(default_model), _loaded(accurate_model), test, documents.split("test"))
+    default, accurate = (
+        CompiledClassifier.from_file(read_model_or_bundled(name)) for name in (default_model, accurate_model)
+    )
+    shipped = shipped_models(default, accurate, test, documents.split("test"))
     report: dict[str, Any] = {
         "command": command,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),

@@ -19,8 +19,8 @@
 With ``embeddings`` (``lmclassify train --embeddings``) it trains the accurate tier: the same blocks plus the
 sentence embeddings of a frozen encoder (:mod:`lmclassify.embeddings`), which every text is run through once, up
 front; the model file then holds the encoder too. Without a ``split`` column, a stratified 80/20 split is drawn
-with ``seed``. Without a ``function`` column the
-model predicts labels only. Progress is logged at INFO level under the ``lmclassify`` logger.
+with ``seed``. Without a ``function`` column the model predicts labels only. Progress is logged at INFO level under
+the ``lmclassify`` logger.
 """
 
 from __future__ import annotations
@@ -304,7 +304,7 @@ def train(
         encode_once(sentence_encoder, [*frame["text"], *extra])
     logger.info(
         "%s by 5-fold cross-validation on the train split:",
-        "choosing hyperparameters" if search else "scoring the default configuration",
+        "choosing hyperparameters" if search else f"scoring the configuration {base.describe()}",
     )
     predictions: dict[str, np.ndarray] = {}
     cv_results = cross_validate(train_rows, configs, seed, jobs=jobs, predictions=predictions, encoder=sentence_encoder)
